@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench clean-venv lock
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, then build a release of raw/ into output/
+run: $(STAMP)
+	$(BIN)/jingwen run --raw raw --out output
+
+## test: install, then run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## lock: re-resolve the pinned versions in constraints.txt (needs the registry)
+lock:
+	rm -rf /tmp/jingwen-lock && $(PYTHON) -m venv /tmp/jingwen-lock
+	/tmp/jingwen-lock/bin/pip install --quiet -e '.[test]' 'fastapi<0.151'
+	/tmp/jingwen-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,38 @@
+"""Character classes shared by the cleaning steps.
+
+Everything here is a constant or a tiny predicate; the regexes are compiled once.
+"""
+from __future__ import annotations
+
+import re
+
+#: CJK unified ideographs (basic block, extension A, compatibility) as a regex class body.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+HAN_RUN_RE = re.compile(f"[{HAN}]+")
+
+#: Full-width Chinese punctuation that belongs to running Chinese text.
+CJK_PUNCT = "，。、；：？！（）“”‘’《》〈〉「」『』【】…—·～"
+#: Punctuation that ends a sentence in Chinese prose.
+SENTENCE_END = "。！？…"
+#: Characters that count as "Chinese" when deciding whether a neighbour touches Chinese text.
+CHINESE_RE = re.compile(f"[{HAN}{re.escape(CJK_PUNCT)}\u3000]")
+
+#: Pinyin letters with tone marks (and ü), used to recognise readings.
+TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN_SYLLABLE = f"[a-z{TONE_VOWELS}]{{1,7}}"
+
+
+def is_han(ch: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return bool(HAN_RE.match(ch))
+
+
+def han_count(text: str) -> int:
+    """Number of CJK ideographs in ``text``."""
+    return sum(len(m) for m in HAN_RUN_RE.findall(text))
+
+
+def touches_chinese(ch: str) -> bool:
+    """True when ``ch`` is an ideograph, full-width Chinese punctuation or U+3000."""
+    return bool(ch) and bool(CHINESE_RE.match(ch))

@@ -1,0 +1,243 @@
+"""One raw file → one clean record (or a reject), with every edit accounted for.
+
+The pipeline, all plain functions over bytes and strings:
+
+1. :func:`prepare`: check the bytes (empty, binary, too large), decode them
+   (:mod:`decode`), then per line: repair mojibake (:mod:`mojibake`), remove a
+   mirror's pinyin (:mod:`pinyin`), normalize characters, convert to Simplified
+   (:mod:`script`), normalize punctuation and spacing (:mod:`normalize`).
+2. :func:`finish`: label the lines (:mod:`lines`), pull title, byline, date,
+   outlet and site into fields (:mod:`metadata`), and keep the content lines.
+
+The two halves are separate so a run can count lines across all documents
+between them (cross-document boilerplate evidence); :func:`clean_document`
+runs both for one file.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import lines as line_rules
+from . import metadata, mojibake, normalize, pinyin, script
+from .decode import decode_bytes
+from .lines import BYLINE, CONTENT, DATELINE, TITLE
+
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile input; defaults are documented in the README."""
+
+    max_bytes: int = 10_000_000          # larger files are rejected as too_large
+    max_line_chars: int = 200_000        # a longer line makes the file too_large
+    max_lost_share: float = 0.02         # more undecodable characters than this: too_much_lost
+    binary_control_share: float = 0.05   # control bytes (not \t\n\r\f) above this share: binary
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Reject:
+    raw_file: str
+    raw_sha256: str
+    reason: str
+    detail: str = ""
+    id: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A decoded, repaired and normalized document, before line classification."""
+
+    id: str
+    raw_file: str
+    raw_sha256: str
+    encoding: str
+    script: str
+    mirror: bool
+    lines: list[str]            # normalized, non-empty
+    line_numbers: list[int]     # 1-based line number of each in the decoded raw text
+    repairs: Counter = field(default_factory=Counter)
+    lost: int = 0
+
+
+@dataclass
+class RemovedLine:
+    id: str
+    raw_file: str
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass
+class Record:
+    id: str
+    raw_file: str
+    raw_sha256: str
+    title: str | None
+    author: str | None
+    published_at: str | None
+    source: str | None
+    site: str | None
+    text: str
+    repairs: list[dict]         # {"kind", "count"}: every edit of the text, by kind
+    cuts: list[dict]            # {"reason", "count"}: lines removed, by reason
+    encoding: str
+    script: str
+    mirror: bool
+    n_chars: int
+    lost_chars: int
+    pipeline_version: str = PIPELINE_VERSION
+
+
+def doc_id(raw: bytes) -> tuple[str, str]:
+    """(id, sha256): the id is the first 16 hex digits of the raw bytes' SHA-256."""
+    digest = hashlib.sha256(raw).hexdigest()
+    return digest[:16], digest
+
+
+def _binary(raw: bytes, limits: Limits) -> bool:
+    sample = raw[:65536]
+    if not sample:
+        return False
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 without a BOM has NULs on one side only
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if min(even, odd) > 0.01 * len(sample) or max(even, odd) < 0.1 * len(sample):
+            return True
+    controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13, 0))
+    return controls > limits.binary_control_share * len(sample)
+
+
+def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepared | Reject:
+    """Decode, repair and normalize one raw file (step 1 of the module docstring)."""
+    ident, digest = doc_id(raw)
+    if not raw.strip():
+        return Reject(raw_file, digest, "empty", "the file has no text", ident)
+    if len(raw) > limits.max_bytes:
+        return Reject(raw_file, digest, "too_large", f"{len(raw)} bytes > max_bytes {limits.max_bytes}", ident)
+    if _binary(raw, limits):
+        return Reject(raw_file, digest, "binary", "NUL or control bytes: not a text file", ident)
+    decoded = decode_bytes(raw)
+    text = normalize.normalize_newlines(decoded.text)
+    raw_lines = text.split("\n")
+    longest = max(map(len, raw_lines))
+    if longest > limits.max_line_chars:
+        return Reject(raw_file, digest, "too_large",
+                      f"a line of {longest} characters > max_line_chars {limits.max_line_chars}", ident)
+    repairs: Counter = Counter()
+    if decoded.lost:
+        repairs["undecodable_bytes"] += decoded.lost
+
+    repaired = []
+    for ln in raw_lines:
+        if ln and mojibake.looks_suspect(ln):
+            ln, c = mojibake.repair_line(ln)
+            repairs.update(c)
+        repaired.append(ln)
+    mirror = pinyin.is_mirror("\n".join(repaired))
+    traditional_chars = 0
+    staged = []
+    for ln in repaired:
+        if mirror:
+            ln, c = pinyin.remove_annotations(ln, mirror=True)
+            repairs.update(c)
+        ln, c = normalize.normalize_chars(ln)
+        repairs.update(c)
+        traditional_chars += script.count_traditional(ln)
+        staged.append(ln)
+    traditional = traditional_chars > 0
+    han = sum(map(len, staged)) or 1
+    kept, numbers = [], []
+    for number, ln in enumerate(staged, start=1):
+        if traditional:
+            ln, n = script.to_simplified(ln, traditional=True)
+            if n:
+                repairs["traditional_to_simplified"] += n
+        out, c = normalize.normalize_lines([ln])
+        repairs.update(c)
+        if not out:
+            continue
+        ln = out[0]
+        single = line_rules.undouble(ln)
+        if single:
+            ln = single
+            repairs["doubled_line"] += 1
+        kept.append(ln)
+        numbers.append(number)
+    lost = sum(ln.count(mojibake.LOST) for ln in kept)
+    script_name = "traditional" if traditional_chars > 0.05 * han else ("mixed" if traditional else "simplified")
+    return Prepared(ident, raw_file, digest, decoded.encoding, script_name, mirror, kept, numbers, repairs, lost)
+
+
+def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
+           limits: Limits = DEFAULT_LIMITS) -> tuple[Record | Reject, list[RemovedLine]]:
+    """Classify lines and build the record (step 2 of the module docstring)."""
+    labels = line_rules.classify(prep.lines, frequent)
+    removed = [RemovedLine(prep.id, prep.raw_file, no, lab, text)
+               for no, lab, text in zip(prep.line_numbers, labels, prep.lines) if lab != CONTENT]
+    body = [t for t, lab in zip(prep.lines, labels) if lab == CONTENT]
+    text = "\n".join(body)
+    if not body:
+        return Reject(prep.raw_file, prep.raw_sha256, "no_article",
+                      "nothing is left after removing boilerplate", prep.id), removed
+    lost = text.count(mojibake.LOST)
+    if lost > limits.max_lost_share * len(text):
+        return Reject(prep.raw_file, prep.raw_sha256, "too_much_lost",
+                      f"{lost} of {len(text)} characters could not be recovered", prep.id), removed
+    fields = extract_fields(prep.lines, labels)
+    repairs = [{"kind": k, "count": int(v)} for k, v in sorted(prep.repairs.items()) if v]
+    cuts = [{"reason": k, "count": int(v)} for k, v in sorted(Counter(r.reason for r in removed).items())]
+    return Record(
+        id=prep.id, raw_file=prep.raw_file, raw_sha256=prep.raw_sha256, text=text, repairs=repairs, cuts=cuts,
+        encoding=prep.encoding, script=prep.script, mirror=prep.mirror, n_chars=len(text),
+        lost_chars=lost, **fields), removed
+
+
+def extract_fields(texts: list[str], labels: list[str]) -> dict:
+    """title, author, published_at, source and site from the labelled lines."""
+    out: dict = {"title": None, "author": None, "published_at": None, "source": None, "site": None}
+    for t, lab in zip(texts, labels):
+        if lab == TITLE and out["title"] is None:
+            out["title"] = t
+        elif lab == BYLINE and out["author"] is None:
+            out["author"] = metadata.clean_author(t)
+        elif lab == DATELINE:
+            out["published_at"] = out["published_at"] or metadata.parse_datetime(t)
+            out["source"] = out["source"] or metadata.parse_source(t) or _outlet_after_date(t)
+        elif lab in ("navigation", "promo") and out["site"] is None:
+            out["site"] = _site_name(t)
+    return out
+
+
+def _outlet_after_date(text: str) -> str | None:
+    """``2024年05月01日 09:00 新浪新闻`` → 新浪新闻 (a short name after the date)."""
+    m = metadata.DATE_RE.search(metadata.to_ascii_digits(text))
+    if not m:
+        return None
+    rest = text[m.end():].strip(" |｜-—·")
+    if 2 <= len(rest) <= 20 and " " not in rest and not metadata.byline_names(rest):
+        return rest
+    return None
+
+
+def _site_name(text: str) -> str | None:
+    """``人民网`` or ``新浪新闻客户端`` → the site's name."""
+    name = text.removesuffix("客户端").strip()
+    if 2 <= len(name) <= 12 and line_rules._SITE_NAME_RE.match(text):
+        return name
+    return None
+
+
+def clean_document(raw: bytes, raw_file: str, frequent: frozenset[str] = frozenset(),
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[Record | Reject, list[RemovedLine]]:
+    """Both steps for one file."""
+    prep = prepare(raw, raw_file, limits)
+    if isinstance(prep, Reject):
+        return prep, []
+    return finish(prep, frequent, limits)

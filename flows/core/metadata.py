@@ -1,0 +1,133 @@
+"""Headline, byline, date, outlet and site: recognising them and parsing them.
+
+The line classifier (:mod:`lines`) decides *which* line is a title, byline or
+dateline; this module knows what such lines look like and turns them into
+field values:
+
+* ``parse_datetime``: every common Chinese date form (``2024年04月26日08:31``,
+  ``2024-04-26 08:31``, ``2024/4/26``, full-width digits) → ISO 8601 with
+  ``+08:00`` (a date without a time stays a date: ``2024-04-26``);
+* ``parse_source``: ``来源：人民网-《人民日报》`` → ``人民日报``;
+* ``clean_author``: ``作者：张三``, ``本报记者 张三 李四``, ``文/张三`` → the names;
+* ``looks_like_name`` / ``looks_like_org``: the shapes of a byline.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime
+
+from . import lexicon
+from .chars import HAN
+
+_DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
+
+DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?\s*秒?)?")
+
+SOURCE_LABEL_RE = re.compile(r"(?:来源|来自|出处|稿源|文章来源|信息来源|新闻来源)\s*[:：]\s*")
+_AUTHOR_LABEL_RE = re.compile(
+    r"^(?:[(（【\[]\s*)?(?:作者|撰文|文字|撰稿|记者|本报记者|本报特约记者|新华社记者|特约记者|通讯员|本报通讯员|文|图文)"
+    r"\s*(?:[:：/／|｜丨]\s*|\s+)")
+ORG_SUFFIX_RE = re.compile(
+    r"(?:党组|党委|委员会|编辑部|评论员|课题组|研究院|研究所|研究中心|办公室|领导小组|工作组|总工会|协会|学会|联合会|"
+    r"理论学习中心组|宣传部|新闻中心|本报评论部|评论部)$")
+
+# The most common Chinese surnames (single and compound): enough to recognise bylines.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
+    "景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖"
+    "漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹"
+    "诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟",
+                      "公孙", "长孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "申屠", "太史", "澹台")
+_NAME_RE = re.compile(f"[{HAN}]{{2,4}}")
+_NAME_SPLIT_RE = re.compile(r"[\s、，,/／|｜·]+")
+#: A byline name is not an ordinary word: jieba frequency at most this.
+_MAX_NAME_WORD_FREQ = 50
+
+
+def to_ascii_digits(text: str) -> str:
+    """Full-width digits and separators → ASCII (for parsing only)."""
+    return text.translate(_DIGITS)
+
+
+def parse_datetime(text: str) -> str | None:
+    """The first date (and time) in ``text`` as ISO 8601 with +08:00, or None."""
+    m = DATE_RE.search(to_ascii_digits(text))
+    if not m:
+        return None
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    try:
+        if m["H"] is None:
+            return datetime(y, mo, d).date().isoformat()
+        stamp = datetime(y, mo, d, int(m["H"]), int(m["M"]), int(m["S"] or 0))
+    except ValueError:
+        return None
+    return stamp.isoformat() + "+08:00"
+
+
+def parse_source(text: str) -> str | None:
+    """The outlet credited in a ``来源：…`` label, preferring a title in 《》."""
+    m = SOURCE_LABEL_RE.search(text)
+    if not m:
+        return None
+    value = text[m.end():]
+    value = re.split(r"\s{2,}|[|｜]|\s(?=(?:作者|编辑|责任编辑|记者|发布|时间|浏览|阅读|字号)\b)", value)[0].strip()
+    titled = re.search(r"《\s*([^》]{1,30}?)\s*》", value)
+    if titled:
+        return titled.group(1)
+    value = re.split(r"\s", value)[0].strip(" -—_·:：")
+    return value[:40] or None
+
+
+@functools.lru_cache(maxsize=4096)
+def looks_like_name(token: str) -> bool:
+    """A Chinese personal name: a common surname and one to three more characters,
+    and not an ordinary dictionary word."""
+    if not _NAME_RE.fullmatch(token):
+        return False
+    if token.startswith(_COMPOUND_SURNAMES):
+        ok = 3 <= len(token) <= 4
+    else:
+        ok = token[0] in _SURNAMES and 2 <= len(token) <= 3
+    return ok and lexicon.load().word_freq(token) <= _MAX_NAME_WORD_FREQ
+
+
+def looks_like_org(text: str) -> bool:
+    """An organisation signing an article (``中共中华全国总工会党组``, ``本报评论员``)."""
+    return 4 <= len(text) <= 30 and bool(ORG_SUFFIX_RE.search(text))
+
+
+def strip_author_label(text: str) -> tuple[str, bool]:
+    """``作者：张三`` → (``张三``, True)."""
+    m = _AUTHOR_LABEL_RE.match(text)
+    if not m:
+        return text, False
+    return text[m.end():].strip(" )）】]"), True
+
+
+def byline_names(text: str) -> list[str] | None:
+    """The names in a byline line, or None when it is not one."""
+    body, labelled = strip_author_label(text.strip())
+    if looks_like_org(body):
+        return [body]
+    tokens = [t for t in _NAME_SPLIT_RE.split(body) if t]
+    if not tokens or len(tokens) > 6:
+        return None
+    if all(looks_like_name(t) for t in tokens):
+        return tokens
+    if labelled and all(_NAME_RE.fullmatch(t) or t.isascii() for t in tokens):
+        return tokens
+    return None
+
+
+def clean_author(text: str) -> str | None:
+    """The author field from a byline line."""
+    names = byline_names(text)
+    return "、".join(names) if names else None

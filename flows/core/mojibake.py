@@ -1,0 +1,390 @@
+"""Undo encoding damage in Chinese text ("mojibake"), span by span.
+
+Each ``fix_*`` function takes one line and returns the line and how many spans it
+repaired. A fix proposes candidates by really re-encoding the suspicious span
+and decoding the bytes another way; :mod:`charlm` referees: a candidate wins
+only if it lowers the span's cost by :data:`MARGIN` and reads like real text
+(:data:`charlm.READS_LIKE_TEXT`). Clean text never reaches the referee: cheap
+regex pre-filters send it through untouched.
+
+Damage handled (all seen in real scrapes):
+
+* UTF-8 read as GBK (``浣犲ソ`` for 你好), including bytes lost as ``?`` or U+FFFD;
+* GBK, Big5 or UTF-8 read as Latin-1 / Windows-1252 (``ÄãºÃ``, ``ä½ å¥½``), in
+  one or two layers;
+* Big5 read as GBK and GBK read as Big5;
+* misaligned GBK: one byte lost, added, replaced by ``?`` or stripped of its
+  high bit, after which every pair decodes wrong until the next ASCII byte;
+* ``锟斤拷`` (UTF-8 U+FFFD read as GBK): unrecoverable, turned into U+FFFD and
+  counted as lost.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+from collections import Counter
+from typing import Callable, Iterable
+
+from . import charlm
+from .charlm import READS_LIKE_TEXT
+
+#: How much a candidate must lower the cost (nats per character) to win.
+MARGIN = 2.0
+#: A repair that has to guess more than this share of a span's characters does not fire.
+MAX_GUESSED_SHARE = 0.25
+#: UTF-8 Chinese is three bytes a character: guessing one byte in six is one per two characters.
+MAX_GUESSED_BYTES = 1 / 6
+
+LOST = "\ufffd"
+_GB = "gb18030"      # any GB label is decoded as GB18030, a superset of GBK and GB2312
+_BIG5 = "cp950"      # Big5 with the Microsoft extensions browsers use
+
+# -- pre-filters -------------------------------------------------------------
+
+_LATIN1_RE = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_HIGH_LATIN1_RE = re.compile("[\u0080-\u00ff]")
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
+_KUNKUN_RE = re.compile("(?:锟斤拷)+|锟(?=[^\u4e00-\u9fff]|$)")
+
+
+@functools.lru_cache(maxsize=1)
+def _suspect_re() -> re.Pattern:
+    """Characters that clean Chinese text rarely contains: Han characters outside the
+    ~6,400 most frequent (after folding Traditional to Simplified), kana, hangul,
+    bopomofo, box drawing, private use, U+FFFD."""
+    from . import lexicon, script
+
+    uni = lexicon.load().unigrams
+    ranked = sorted(uni.items(), key=lambda kv: -kv[1])
+    total = sum(uni.values())
+    common: set[str] = set()
+    acc = 0
+    for ch, n in ranked:
+        if acc > 0.999 * total:
+            break
+        common.add(ch)
+        acc += n
+    table = script.tables().table
+    for trad, simp in table.items():
+        if simp in common:
+            common.add(chr(trad))
+    allowed = _ranges(ord(c) for c in common)
+    return re.compile(f"[\u3040-\u30ff\u3100-\u312f\uac00-\ud7af\u2500-\u257f\ue000-\uf8ff\ufffd]"
+                      f"|(?=[\u3400-\u9fff\uf900-\ufaff])[^{allowed}]")
+
+
+def _ranges(codes: Iterable[int]) -> str:
+    codes = sorted(set(codes))
+    out, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        out.append(chr(codes[i]) if i == j else f"{chr(codes[i])}-{chr(codes[j])}")
+        i = j + 1
+    return "".join(re.escape(x) if len(x) == 1 else x for x in out)
+
+
+def looks_suspect(text: str) -> bool:
+    """True when ``text`` contains anything a mojibake fix could act on."""
+    return bool(_suspect_re().search(text) or _HIGH_LATIN1_RE.search(text)
+                or "锟" in text or "?" in text)
+
+
+# -- the referee -------------------------------------------------------------
+
+def _better(old: str, new: str, margin: float = MARGIN) -> bool:
+    """True when ``new`` reads clearly more like real text than ``old``."""
+    if new == old:
+        return False
+    new_cost = charlm.cost(new)
+    return new_cost < READS_LIKE_TEXT and new_cost + margin <= charlm.cost(old)
+
+
+# -- byte helpers --------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _sloppy_1252() -> dict[int, int]:
+    """Char -> byte for Windows-1252, with its five holes read as Latin-1 (like ftfy)."""
+    table = {}
+    for b in range(256):
+        try:
+            ch = bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            ch = chr(b)
+        table[ord(ch)] = b
+    for b in range(0x80, 0xA0):  # C1 controls that Latin-1 decoders produce
+        table.setdefault(b, b)
+    return table
+
+
+def single_byte_encode(text: str) -> bytes | None:
+    """The bytes ``text`` came from if it was decoded as Latin-1 or Windows-1252."""
+    table = _sloppy_1252()
+    try:
+        return bytes(table[ord(c)] for c in text)
+    except KeyError:
+        return None
+
+
+def _decode(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+# -- fixes -------------------------------------------------------------------
+
+_SINGLE_BYTE_RUN_RE = re.compile(
+    "[\u0000-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+
+
+def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
+    """GBK, Big5 or UTF-8 bytes that were decoded as Latin-1 / Windows-1252.
+
+    ``ÄãºÃ`` → 你好 (``gbk_as_latin1``), ``ä½ å¥½`` → 你好 (``utf8_as_latin1``).
+    The span is a run of characters that Windows-1252 can encode, trimmed to
+    start and end at non-ASCII characters (a trailing ASCII byte may be the
+    second half of a GBK pair and is tried too).
+    """
+    fixes: Counter = Counter()
+    if not _LATIN1_RE.search(line):
+        return line, fixes
+    out, pos = [], 0
+    for m in _SINGLE_BYTE_RUN_RE.finditer(line):
+        run = m.group()
+        first = _first_non_ascii(run)
+        if first < 0:
+            continue
+        last = _last_non_ascii(run)
+        start = m.start() + first
+        for end in (m.start() + last + 1, m.start() + last + 2):
+            if end > m.end():
+                continue
+            span = line[start:end]
+            best = _best_single_byte(span)
+            if best:
+                kind, fixed = best
+                out.append(line[pos:start])
+                out.append(fixed)
+                pos = end
+                fixes[kind] += 1
+                break
+    if not fixes:
+        return line, fixes
+    out.append(line[pos:])
+    return "".join(out), fixes
+
+
+def _first_non_ascii(s: str) -> int:
+    for i, c in enumerate(s):
+        if ord(c) > 0x7F:
+            return i
+    return -1
+
+
+def _last_non_ascii(s: str) -> int:
+    for i in range(len(s) - 1, -1, -1):
+        if ord(s[i]) > 0x7F:
+            return i
+    return -1
+
+
+_SPACE_AFTER_HIGH_RE = re.compile(rb"(?<=[\x80-\xff]) ")
+
+
+def _best_single_byte(span: str) -> tuple[str, str] | None:
+    data = single_byte_encode(span)
+    if data is None:
+        return None
+    # U+00A0 (a UTF-8 continuation byte read as Latin-1) is often saved as a plain space
+    restored = _SPACE_AFTER_HIGH_RE.sub(b"\xa0", data)
+    best: tuple[float, str, str] | None = None
+    for codec, kind in (("utf-8", "utf8_as_latin1"), (_GB, "gbk_as_latin1"), (_BIG5, "big5_as_latin1")):
+        cand = _decode(data, codec)
+        if cand is None and restored != data:
+            cand = _decode(restored, codec)
+        if cand is None or not _better(span, cand):
+            continue
+        c = charlm.cost(cand)
+        if best is None or c < best[0]:
+            best = (c, kind, cand)
+    return (best[1], best[2]) if best else None
+
+
+def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
+    """UTF-8 bytes that were decoded as GBK: ``浣犲ソ`` → 你好 (``utf8_as_gbk``).
+
+    A byte the GBK decoder could not pair shows up as U+FFFD or ``?``; such a
+    hole is filled with the continuation byte whose character the language
+    model prefers (``lost_byte_restored``), as long as holes stay a small
+    share of the span.
+    """
+    fixes: Counter = Counter()
+    if not _NON_ASCII_RUN_RE.search(line):
+        return line, fixes
+    out, pos = [], 0
+    for m in re.finditer(r"[^\x00-\x3e\x40-\x7f]+\??", line):
+        span = m.group()
+        if len(span) < 2:
+            continue
+        fixed, holes = _utf8_from_gbk(span)
+        if fixed is None or not _better(span, fixed):
+            continue
+        out.append(line[pos:m.start()])
+        out.append(fixed)
+        pos = m.end()
+        fixes["utf8_as_gbk"] += 1
+        if holes:
+            fixes["lost_byte_restored"] += holes
+    if not fixes:
+        return line, fixes
+    out.append(line[pos:])
+    return "".join(out), fixes
+
+
+def _utf8_from_gbk(span: str) -> tuple[str | None, int]:
+    """Re-encode ``span`` as GBK and decode as UTF-8, filling a few lost bytes."""
+    parts: list[bytes | None] = []
+    for ch in span:
+        if ch in "\ufffd?":
+            parts.append(None)
+            continue
+        try:
+            parts.append(ch.encode(_GB))
+        except UnicodeEncodeError:
+            return None, 0
+    holes = [i for i, p in enumerate(parts) if p is None]
+    if not holes:
+        return _decode(b"".join(parts), "utf-8"), 0  # type: ignore[arg-type]
+    known = sum(len(p) for p in parts if p is not None)
+    if len(holes) > max(1, int((known + len(holes)) * MAX_GUESSED_BYTES)):
+        return None, 0
+    for k, h in enumerate(holes):
+        nxt = holes[k + 1] if k + 1 < len(holes) else len(parts)
+        head = b"".join(parts[:h])  # type: ignore[arg-type]
+        tail = b"".join(parts[h + 1:nxt])  # type: ignore[arg-type]
+        best: tuple[float, int] | None = None
+        for b in _CONTINUATION:
+            text = _decode_partial(head + bytes([b]) + tail)
+            if text is None:
+                continue
+            c = sum(charlm.model().costs(text))
+            if best is None or c < best[0]:
+                best = (c, b)
+        if best is None:
+            if h == len(parts) - 1 and span[h] == "?":  # an ordinary question mark after the span
+                text = _decode(b"".join(parts[:h]), "utf-8")  # type: ignore[arg-type]
+                return (text + "?" if text is not None else None), k
+            return None, 0
+        parts[h] = bytes([best[1]])
+    return _decode(b"".join(parts), "utf-8"), len(holes)  # type: ignore[arg-type]
+
+
+_CONTINUATION = range(0x80, 0xC0)
+
+
+def _decode_partial(data: bytes) -> str | None:
+    """Decode UTF-8 that may end inside a character (the incomplete tail is left out)."""
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def fix_big5_gbk_swap(line: str) -> tuple[str, Counter]:
+    """Big5 read as GBK (``big5_as_gbk``) and GBK read as Big5 (``gbk_as_big5``).
+
+    Only spans with characters that clean text rarely contains are tried.
+    """
+    fixes: Counter = Counter()
+    suspect = _suspect_re()
+    if not suspect.search(line):
+        return line, fixes
+    out, pos = [], 0
+    for m in _NON_ASCII_RUN_RE.finditer(line):
+        span = m.group()
+        if len(span) < 2 or not suspect.search(span):
+            continue
+        best: tuple[float, str, str] | None = None
+        for enc, dec, kind in ((_GB, _BIG5, "big5_as_gbk"), (_BIG5, _GB, "gbk_as_big5")):
+            try:
+                data = span.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            cand = _decode(data, dec)
+            if cand is None or not _better(span, cand):
+                continue
+            c = charlm.cost(cand)
+            if best is None or c < best[0]:
+                best = (c, kind, cand)
+        if best:
+            out.append(line[pos:m.start()])
+            out.append(best[2])
+            pos = m.end()
+            fixes[best[1]] += 1
+    if not fixes:
+        return line, fixes
+    out.append(line[pos:])
+    return "".join(out), fixes
+
+
+def fix_lost_markers(line: str) -> tuple[str, Counter]:
+    """``锟斤拷`` is two U+FFFD written as UTF-8 and read as GBK: mark them lost."""
+    fixes: Counter = Counter()
+    if "锟" not in line:
+        return line, fixes
+
+    def repl(m: re.Match) -> str:
+        n = max(1, len(m.group()) * 2 // 3)
+        fixes["lost_chars"] += n
+        return LOST * n
+
+    return _KUNKUN_RE.sub(repl, line), fixes
+
+
+# -- the driver ----------------------------------------------------------------
+
+Fix = Callable[[str], tuple[str, Counter]]
+
+
+def _fixes() -> tuple[Fix, ...]:
+    from .misaligned import fix_misaligned_gbk
+
+    return (fix_single_byte_mojibake, fix_utf8_as_gbk, fix_big5_gbk_swap, fix_misaligned_gbk)
+
+
+MAX_LAYERS = 3
+
+
+def repair_line(line: str) -> tuple[str, Counter]:
+    """Apply every fix, up to :data:`MAX_LAYERS` rounds (for double mojibake)."""
+    total: Counter = Counter()
+    line, c = fix_lost_markers(line)
+    total.update(c)
+    if not looks_suspect(line):
+        return line, total
+    for _ in range(MAX_LAYERS):
+        changed = False
+        for fix in _fixes():
+            line, c = fix(line)
+            if c:
+                total.update(c)
+                changed = True
+        if not changed or not looks_suspect(line):
+            break
+    return line, total
+
+
+def repair_text(text: str) -> tuple[str, Counter]:
+    """Repair every line of ``text``; return the text and repair counts by kind."""
+    total: Counter = Counter()
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line and (looks_suspect(line) or "锟" in line):
+            lines[i], c = repair_line(line)
+            total.update(c)
+    return "\n".join(lines), total

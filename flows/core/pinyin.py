@@ -1,0 +1,121 @@
+"""Pinyin that mirror sites append to characters: ``發(fā)展`` → ``發展``.
+
+Some mirror sites convert articles to Traditional script and append the
+reading of many characters in parentheses. We remove a parenthesis only when
+
+* it holds one pinyin syllable that is a reading of the character just before
+  it (pypinyin's dictionary), and
+* the text is a mirror: it annotates characters that have a single reading
+  (no writer explains the reading of 网), or many different characters.
+
+So ``和(hé)`` in an ordinary text stays. Where a mirror lost a character but
+kept its reading (``《工人日?qǐng)?bào)》``), the character is restored from
+the reading and its neighbours by the character language model, or dropped
+when no character with that reading fits (``lost_char_from_pinyin``).
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections import Counter
+
+from . import charlm, lexicon
+from .chars import HAN, PINYIN_SYLLABLE
+
+_ANNOTATION_RE = re.compile(f"([{HAN}])[(（]({PINYIN_SYLLABLE})[)）]")
+_LOST_RUN_RE = re.compile(f"(?<=[{HAN}])(?:\\?[(（]?{PINYIN_SYLLABLE}[)）])+")
+_LOST_SLOT_RE = re.compile(f"\\?[(（]?({PINYIN_SYLLABLE})[)）]")
+_QUICK_RE = re.compile(f"[(（]?{PINYIN_SYLLABLE}[)）]")
+
+#: A mirror annotates at least this many single-reading characters ...
+MIN_MONOPHONIC = 2
+#: ... or this many different characters.
+MIN_DISTINCT = 5
+_CANDIDATES_PER_SLOT = 12
+_EMPTY_PENALTY = 8.0  # nats: what leaving a lost slot empty costs against a fitting character
+
+
+@functools.lru_cache(maxsize=1)
+def _readings() -> dict[int, frozenset[str]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {cp: frozenset(r.split(",")) for cp, r in pinyin_dict.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _chars_by_reading() -> dict[str, list[str]]:
+    """Reading -> the most frequent characters (in jieba's dictionary) that have it."""
+    uni = lexicon.load().unigrams
+    by: dict[str, list[str]] = {}
+    for cp, readings in _readings().items():
+        ch = chr(cp)
+        if uni.get(ch, 0) < 20:
+            continue
+        for r in readings:
+            by.setdefault(r, []).append(ch)
+    return {r: sorted(chs, key=lambda c: -uni[c])[:_CANDIDATES_PER_SLOT] for r, chs in by.items()}
+
+
+def is_reading(ch: str, syllable: str) -> bool:
+    """True when ``syllable`` is a reading of character ``ch``."""
+    return syllable in _readings().get(ord(ch), ())
+
+
+def annotations(text: str) -> list[re.Match]:
+    """Every ``X(reading of X)`` in ``text``."""
+    if not _QUICK_RE.search(text):
+        return []
+    return [m for m in _ANNOTATION_RE.finditer(text) if is_reading(m.group(1), m.group(2))]
+
+
+def is_mirror(text: str) -> bool:
+    """True when ``text`` carries the pinyin annotations of a mirror site."""
+    found = annotations(text)
+    if len(found) < MIN_MONOPHONIC:
+        return False
+    readings = _readings()
+    mono = sum(len(readings.get(ord(m.group(1)), ())) == 1 for m in found)
+    return mono >= MIN_MONOPHONIC or len({m.group(1) for m in found}) >= MIN_DISTINCT
+
+
+def remove_annotations(text: str, mirror: bool | None = None) -> tuple[str, Counter]:
+    """Remove a mirror's pinyin annotations and restore characters lost before them.
+
+    ``mirror`` says whether the document is a mirror; by default ``text`` decides.
+    """
+    fixes: Counter = Counter()
+    if mirror is None:
+        mirror = is_mirror(text)
+    if not mirror:
+        return text, fixes
+
+    def drop(m: re.Match) -> str:
+        if is_reading(m.group(1), m.group(2)):
+            fixes["pinyin_annotation"] += 1
+            return m.group(1)
+        return m.group()
+
+    text = _ANNOTATION_RE.sub(drop, text)
+    if "?" in text:
+        text = _LOST_RUN_RE.sub(lambda m: _restore(text, m, fixes), text)
+    return text, fixes
+
+
+def _restore(text: str, m: re.Match, fixes: Counter) -> str:
+    """The characters for a run of ``?(reading)`` slots, chosen by the language model."""
+    slots = [s.group(1) for s in _LOST_SLOT_RE.finditer(m.group())]
+    options = [_chars_by_reading().get(r, []) + [""] for r in slots]
+    before = text[max(0, m.start() - 2):m.start()]
+    after = text[m.end():m.end() + 2]
+    model = charlm.model()
+    best: tuple[float, tuple[str, ...]] | None = None
+    for combo in itertools.product(*options):
+        cost = sum(model.costs(before + "".join(combo) + after)) + _EMPTY_PENALTY * combo.count("")
+        if best is None or cost < best[0]:
+            best = (cost, combo)
+    assert best is not None
+    restored = "".join(best[1])
+    fixes["pinyin_annotation"] += len(slots)
+    fixes["lost_char_from_pinyin"] += len(restored)
+    return restored
