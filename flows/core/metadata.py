@@ -82,7 +82,7 @@ def parse_source(text: str) -> str | None:
     titled = re.search(r"《\s*([^》]{1,30}?)\s*》", value)
     if titled:
         return titled.group(1)
-    value = re.split(r"\s", value)[0].strip(" -—_·:：")
+    value = re.split(r"\s", value)[0].strip(" -—_·:：()（）【】[]")
     return value[:40] or None
 
 

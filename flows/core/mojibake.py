@@ -196,7 +196,7 @@ def _last_non_ascii(s: str) -> int:
 _SPACE_AFTER_HIGH_RE = re.compile(rb"(?<=[\x80-\xff]) ")
 
 
-def _best_single_byte(span: str) -> tuple[str, str] | None:
+def _best_single_byte(span: str, depth: int = 0) -> tuple[str, str] | None:
     data = single_byte_encode(span)
     if data is None:
         return None
@@ -207,7 +207,13 @@ def _best_single_byte(span: str) -> tuple[str, str] | None:
         cand = _decode(data, codec)
         if cand is None and restored != data:
             cand = _decode(restored, codec)
-        if cand is None or not _better(span, cand):
+        if cand is None:
+            continue
+        if codec == "utf-8" and depth < 2 and _LATIN1_RE.search(cand) and not _better(span, cand):
+            deeper = _best_single_byte(cand, depth + 1)  # mojibake of mojibake: peel another layer
+            if deeper:
+                kind, cand = deeper[0], deeper[1]
+        if not _better(span, cand):
             continue
         c = charlm.cost(cand)
         if best is None or c < best[0]:
@@ -247,7 +253,7 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
 
 
 def _utf8_from_gbk(span: str) -> tuple[str | None, int]:
-    """Re-encode ``span`` as GBK and decode as UTF-8, filling a few lost bytes."""
+    """Re-encode ``span`` as GBK and decode as UTF-8, restoring a few lost bytes."""
     parts: list[bytes | None] = []
     for ch in span:
         if ch in "\ufffd?":
@@ -259,32 +265,63 @@ def _utf8_from_gbk(span: str) -> tuple[str | None, int]:
             return None, 0
     holes = [i for i, p in enumerate(parts) if p is None]
     if not holes:
-        return _decode(b"".join(parts), "utf-8"), 0  # type: ignore[arg-type]
+        data = b"".join(parts)  # type: ignore[arg-type]
+        text = _decode(data, "utf-8")
+        if text is not None or _decode_partial(data) is None:
+            return text, 0
+        parts.append(None)  # the run ends inside a character: its last byte was dropped
+        holes = [len(parts) - 1]
     known = sum(len(p) for p in parts if p is not None)
     if len(holes) > max(1, int((known + len(holes)) * MAX_GUESSED_BYTES)):
         return None, 0
-    for k, h in enumerate(holes):
-        nxt = holes[k + 1] if k + 1 < len(holes) else len(parts)
-        head = b"".join(parts[:h])  # type: ignore[arg-type]
-        tail = b"".join(parts[h + 1:nxt])  # type: ignore[arg-type]
-        best: tuple[float, int] | None = None
-        for b in _CONTINUATION:
-            text = _decode_partial(head + bytes([b]) + tail)
-            if text is None:
-                continue
-            c = sum(charlm.model().costs(text))
-            if best is None or c < best[0]:
-                best = (c, b)
-        if best is None:
-            if h == len(parts) - 1 and span[h] == "?":  # an ordinary question mark after the span
-                text = _decode(b"".join(parts[:h]), "utf-8")  # type: ignore[arg-type]
-                return (text + "?" if text is not None else None), k
-            return None, 0
-        parts[h] = bytes([best[1]])
-    return _decode(b"".join(parts), "utf-8"), len(holes)  # type: ignore[arg-type]
+    text = _fill_holes(parts, holes)
+    if text is None and span.endswith("?") and holes[-1] == len(parts) - 1:
+        # a trailing "?" that no byte explains is an ordinary question mark
+        text, n = _utf8_from_gbk(span[:-1])
+        return (text + "?" if text is not None else None), n
+    return text, len(holes)
 
 
 _CONTINUATION = range(0x80, 0xC0)
+_BEAM = 16          # partial fills kept per hole (more when they tie)
+_BEAM_MAX = 64
+
+
+def _fill_holes(parts: list[bytes | None], holes: list[int]) -> str | None:
+    """Beam search over the lost bytes: each hole is a UTF-8 continuation byte; the
+    language model scores the characters each choice completes."""
+    model = charlm.model()
+    decoder = codecs.getincrementaldecoder("utf-8")
+    head = b"".join(parts[:holes[0]])  # type: ignore[arg-type]
+    dec = decoder()
+    try:
+        text0 = dec.decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    pending0 = dec.getstate()[0]
+    # beam: (cost, decoded text, undecoded pending bytes)
+    beams: list[tuple[float, str, bytes]] = [(sum(model.costs(text0)), text0, pending0)]
+    for k, h in enumerate(holes):
+        nxt = holes[k + 1] if k + 1 < len(holes) else len(parts)
+        seg = b"".join(parts[h + 1:nxt])  # type: ignore[arg-type]
+        final = k == len(holes) - 1
+        grown: list[tuple[float, str, bytes]] = []
+        for cost, text, pending in beams:
+            for b in _CONTINUATION:
+                dec = decoder()
+                try:
+                    new = dec.decode(pending + bytes([b]) + seg, final=final)
+                except UnicodeDecodeError:
+                    continue
+                prev = text[-1:]
+                added = sum(model.costs(prev + new)[len(prev):]) if new else 0.0
+                grown.append((cost + added, text + new, dec.getstate()[0]))
+        if not grown:
+            return None
+        grown.sort(key=lambda g: g[0])
+        cut = grown[min(_BEAM, len(grown)) - 1][0] + 1e-9
+        beams = [g for g in grown if g[0] <= cut][:_BEAM_MAX]
+    return beams[0][1]
 
 
 def _decode_partial(data: bytes) -> str | None:

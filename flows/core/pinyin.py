@@ -5,10 +5,11 @@ reading of many characters in parentheses. We remove a parenthesis only when
 
 * it holds one pinyin syllable that is a reading of the character just before
   it (pypinyin's dictionary), and
-* the text is a mirror: it annotates characters that have a single reading
-  (no writer explains the reading of 网), or many different characters.
+* the text is a mirror: it annotates common characters that have a single
+  reading (no writer explains the reading of 网; writers annotate polyphones
+  like 和 and rare characters like 饕餮), or very many different characters.
 
-So ``和(hé)`` in an ordinary text stays. Where a mirror lost a character but
+So ``和(hé)``, ``的(de)、地(de)`` or ``饕(tāo)餮(tiè)`` in an ordinary text stay. Where a mirror lost a character but
 kept its reading (``《工人日?qǐng)?bào)》``), the character is restored from
 the reading and its neighbours by the character language model, or dropped
 when no character with that reading fits (``lost_char_from_pinyin``).
@@ -20,7 +21,7 @@ import itertools
 import re
 from collections import Counter
 
-from . import charlm, lexicon
+from . import charlm, lexicon, script
 from .chars import HAN, PINYIN_SYLLABLE
 
 _ANNOTATION_RE = re.compile(f"([{HAN}])[(（]({PINYIN_SYLLABLE})[)）]")
@@ -28,10 +29,11 @@ _LOST_RUN_RE = re.compile(f"(?<=[{HAN}])(?:\\?[(（]?{PINYIN_SYLLABLE}[)）])+")
 _LOST_SLOT_RE = re.compile(f"\\?[(（]?({PINYIN_SYLLABLE})[)）]")
 _QUICK_RE = re.compile(f"[(（]?{PINYIN_SYLLABLE}[)）]")
 
-#: A mirror annotates at least this many single-reading characters ...
-MIN_MONOPHONIC = 2
-#: ... or this many different characters.
-MIN_DISTINCT = 5
+#: Evidence of a mirror: annotations of common single-reading characters (one
+#: among at least three annotations, or two), or this many different characters.
+MIN_ANNOTATIONS = 3
+MIN_DISTINCT = 8
+COMMON_CHAR = 5000  # character count in jieba's dictionary (after folding to Simplified)
 _CANDIDATES_PER_SLOT = 12
 _EMPTY_PENALTY = 8.0  # nats: what leaving a lost slot empty costs against a fitting character
 
@@ -72,11 +74,15 @@ def annotations(text: str) -> list[re.Match]:
 def is_mirror(text: str) -> bool:
     """True when ``text`` carries the pinyin annotations of a mirror site."""
     found = annotations(text)
-    if len(found) < MIN_MONOPHONIC:
+    if len(found) < 2:
         return False
     readings = _readings()
-    mono = sum(len(readings.get(ord(m.group(1)), ())) == 1 for m in found)
-    return mono >= MIN_MONOPHONIC or len({m.group(1) for m in found}) >= MIN_DISTINCT
+    uni = lexicon.load().unigrams
+    common_mono = sum(1 for m in found if len(readings.get(ord(m.group(1)), ())) == 1
+                      and uni.get(script.fold(m.group(1)), 0) >= COMMON_CHAR)
+    distinct = len({m.group(1) for m in found})
+    return (common_mono >= 2 or (common_mono >= 1 and len(found) >= MIN_ANNOTATIONS)
+            or distinct >= MIN_DISTINCT)
 
 
 def remove_annotations(text: str, mirror: bool | None = None) -> tuple[str, Counter]:

@@ -1,0 +1,150 @@
+"""The ``jingwen`` command line."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from collections import Counter
+
+EPILOG_RUN = """examples:
+  jingwen run                         # raw/ -> output/<next patch version>/
+  jingwen run --raw scrapes --out releases --version 1.0.0
+"""
+EPILOG_CLEAN = """examples:
+  jingwen clean raw/000_1cf8922f1b3f8602.txt
+  jingwen clean raw/*.txt > records.jsonl
+"""
+EPILOG_FIX = """examples:
+  echo '浣犲ソ锛屼笘鐣' | jingwen fix          # -> 你好，世界
+  jingwen fix < broken.txt > fixed.txt
+  jingwen fix --counts < broken.txt            # also print the edits on stderr
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jingwen",
+        description="净文 jingwen: turn raw scrapes of Chinese news into a clean, validated, versioned dataset.",
+        epilog="Run 'jingwen COMMAND --help' for the options and examples of each command.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    run = sub.add_parser("run", help="build a release of a raw folder with the Prefect flow",
+                         description="Run the Prefect 'release' flow: read every raw file, repair, clean and "
+                                     "validate it, and write OUT/VERSION/ (Parquet, JSONL, rejects, manifest, "
+                                     "checksums, dataset card).",
+                         epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("--raw", default="raw", help="folder of raw files, any encoding (default: raw)")
+    run.add_argument("--out", default="output", help="folder of releases (default: output)")
+    run.add_argument("--version", help="release version X.Y.Z (default: next patch after the newest in OUT)")
+    run.add_argument("--shard-size", type=int, default=None, help="documents per task (default: 1000)")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
+
+    clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
+                           description="Clean raw files with the pure core and print one JSON record (or reject) "
+                                       "per file. Cross-document evidence is not available here.",
+                           epilog=EPILOG_CLEAN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    clean.add_argument("files", nargs="+", metavar="FILE", help="raw files")
+    clean.add_argument("--removed", action="store_true", help="include the removed lines and their reasons")
+
+    fix = sub.add_parser("fix", help="repair and normalize text lines from stdin (the ftfy of Chinese)",
+                         description="Read lines on stdin, write the same number of lines on stdout: mojibake "
+                                     "repaired, pinyin annotations removed, Simplified script, Chinese "
+                                     "punctuation, spacing. No boilerplate or metadata work.",
+                         epilog=EPILOG_FIX, formatter_class=argparse.RawDescriptionHelpFormatter)
+    fix.add_argument("--counts", action="store_true", help="print the edits by kind on stderr at the end")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": cmd_run, "clean": cmd_clean, "fix": cmd_fix}[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if not os.path.isdir(args.raw):
+        print(f"jingwen run: raw folder '{args.raw}' does not exist (pass --raw DIR)", file=sys.stderr)
+        return 2
+    print(f"jingwen: starting Prefect (a temporary server takes 10-20 s) to release {args.raw}/ into {args.out}/",
+          file=sys.stderr)
+    started = time.monotonic()
+    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, release
+    from .validation import TableExpectationFailed
+
+    try:
+        summary = release(raw=args.raw, out=args.out, version=args.version,
+                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE)
+    except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
+        print(f"jingwen run: {exc}", file=sys.stderr)
+        return 1
+    _print_summary(summary, time.monotonic() - started)
+    return 0
+
+
+def _print_summary(s: dict, seconds: float) -> None:
+    print(f"release {s['version']}: {s['records']} records, {s['rejects']} rejects, "
+          f"{s['removed_lines']} lines cut ({seconds:.1f} s)")
+    for title, counts in (("rejects", s["rejects_by_reason"]), ("repairs", s["repairs_by_kind"]),
+                          ("cuts", s["cuts_by_reason"])):
+        if counts:
+            print(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"  written to {s['path']}")
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .core.document import Reject, clean_document
+
+    status = 0
+    for name in args.files:
+        try:
+            with open(name, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            print(f"jingwen clean: cannot read {name}: {exc.strerror}", file=sys.stderr)
+            status = 1
+            continue
+        result, removed = clean_document(raw, name)
+        row = dataclasses.asdict(result)
+        if isinstance(result, Reject):
+            row = {"reject": True, **row}
+        if args.removed:
+            row["removed_lines"] = [dataclasses.asdict(r) for r in removed]
+        print(json.dumps(row, ensure_ascii=False))
+    return status
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .core.decode import decode_bytes
+    from .core.fixline import fix_line
+
+    total: Counter = Counter()
+    out = sys.stdout
+    for raw in sys.stdin.buffer:
+        ending = "\n" if raw.endswith(b"\n") else ""
+        body = raw.rstrip(b"\r\n")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = decode_bytes(body).text
+        fixed, counts = fix_line(text)
+        total.update(counts)
+        out.write(fixed + ending)
+    out.flush()
+    if args.counts:
+        print(json.dumps(dict(sorted(total.items())), ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""``fix_line``: repair and normalize one line of text, the ``ftfy`` of Chinese.
+
+No boilerplate or metadata work: mojibake repair, pinyin annotations of a
+mirror, character normalization, Traditional → Simplified, punctuation and
+spacing. Decisions a document would make once (is this a mirror? is it
+Traditional?) are made on the line itself.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from . import mojibake, normalize, pinyin, script
+
+
+def fix_line(line: str) -> tuple[str, Counter]:
+    """The repaired, normalized line and the edits made, by kind."""
+    counts: Counter = Counter()
+    if not line:
+        return line, counts
+    if mojibake.looks_suspect(line):
+        line, c = mojibake.repair_line(line)
+        counts.update(c)
+    line, c = pinyin.remove_annotations(line)
+    counts.update(c)
+    line, c = normalize.normalize_chars(line)
+    counts.update(c)
+    line, n = script.to_simplified(line)
+    if n:
+        counts["traditional_to_simplified"] += n
+    spaced = normalize.normalize_line_space(line)
+    if spaced != line:
+        counts["whitespace"] += 1
+    line, n = normalize.normalize_punctuation(spaced)
+    if n:
+        counts["punctuation"] += n
+    return line, counts

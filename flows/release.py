@@ -1,0 +1,244 @@
+"""Writing a release: data files, rejects, removed lines, manifest, checksums, card.
+
+A release is written under a temporary name in the output folder and renamed
+to ``<version>`` only when complete, with ``SHA256SUMS`` written last; a reader
+never sees half a release. Data files are byte-reproducible: rows sorted by
+id, no timestamps inside them, a pinned pyarrow, gzip with mtime 0. Wall-clock
+facts live only in ``MANIFEST.json`` (and the card's changelog date).
+
+Layout (Hugging Face conventions)::
+
+    <version>/
+      data/train-00000-of-0000N.parquet     zstd-3, page index, stats on non-text columns
+      jsonl/train-00000-of-0000N.jsonl.gz   the same rows, UTF-8 (not escaped)
+      rejects/rejects.parquet               raw_file, reason, detail
+      removed_lines/removed_lines.parquet   id, raw_file, line, reason, text
+      MANIFEST.json  README.md  SHA256SUMS
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import pathlib
+import re
+import shutil
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .core.document import PIPELINE_VERSION
+
+SCHEMA_VERSION = "1.0.0"
+DATASET_NAME = "jingwen-zh-news"
+SHARD_TARGET_BYTES = 256 * 1024 * 1024   # uncompressed text per data shard
+ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
+VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+
+_REPAIR = pa.struct([("kind", pa.string()), ("count", pa.int64())])
+_CUT = pa.struct([("reason", pa.string()), ("count", pa.int64())])
+
+#: Column, type, description: the stable schema of the records (documented in the card).
+COLUMNS: list[tuple[str, pa.DataType, str]] = [
+    ("id", pa.string(), "Stable id: first 16 hex digits of the SHA-256 of the raw file's bytes."),
+    ("raw_file", pa.string(), "Path of the raw file relative to the raw root."),
+    ("raw_sha256", pa.string(), "SHA-256 of the raw file's bytes."),
+    ("title", pa.string(), "Headline; null where the scrape has none (never guessed from the body)."),
+    ("author", pa.string(), "Byline: person(s) or organisation; several names joined by 、."),
+    ("published_at", pa.string(), "ISO 8601 with +08:00 (a date alone where no time is given); null if unknown."),
+    ("source", pa.string(), "Outlet credited as origin (来源), e.g. 人民日报."),
+    ("site", pa.string(), "Site the page was scraped from, where the scrape shows it."),
+    ("text", pa.string(), "Article body: Simplified Chinese, one paragraph per line, normalized punctuation."),
+    ("repairs", pa.list_(_REPAIR), "Edits of the text by kind with counts (mojibake, pinyin, script, punctuation...)."),
+    ("cuts", pa.list_(_CUT), "Lines removed, by reason, with counts (details in removed_lines/)."),
+    ("encoding", pa.string(), "Encoding the raw bytes were decoded from."),
+    ("script", pa.string(), "Script of the raw text: simplified, traditional or mixed."),
+    ("mirror", pa.bool_(), "True when the raw page came from a pinyin-annotating mirror site."),
+    ("n_chars", pa.int64(), "Length of text in characters."),
+    ("lost_chars", pa.int64(), "Characters that could not be recovered (U+FFFD in text)."),
+    ("pipeline_version", pa.string(), "Version of the cleaning pipeline that produced the row."),
+]
+RECORD_SCHEMA = pa.schema([(name, typ) for name, typ, _ in COLUMNS])
+TEXT_COLUMNS = ("title", "author", "source", "site", "text")
+
+REJECT_SCHEMA = pa.schema([("raw_file", pa.string()), ("raw_sha256", pa.string()), ("id", pa.string()),
+                           ("reason", pa.string()), ("detail", pa.string())])
+REMOVED_SCHEMA = pa.schema([("id", pa.string()), ("raw_file", pa.string()), ("line", pa.int64()),
+                            ("reason", pa.string()), ("text", pa.string())])
+
+
+def parse_version(name: str) -> tuple[int, int, int] | None:
+    m = VERSION_RE.match(name)
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def releases(out_dir: pathlib.Path) -> list[tuple[tuple[int, int, int], pathlib.Path]]:
+    """Complete releases in ``out_dir``, oldest first."""
+    if not out_dir.is_dir():
+        return []
+    found = [(parse_version(p.name), p) for p in out_dir.iterdir() if p.is_dir()]
+    return sorted((v, p) for v, p in found if v and (p / "SHA256SUMS").exists())
+
+
+def next_version(out_dir: pathlib.Path) -> str:
+    """The next patch version after the newest release (``0.1.0`` for the first)."""
+    found = releases(out_dir)
+    if not found:
+        return "0.1.0"
+    major, minor, patch = found[-1][0]
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def sha256_file(path: pathlib.Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _parquet_writer(path: pathlib.Path, schema: pa.Schema, text_columns: Iterable[str]) -> pq.ParquetWriter:
+    stats = [f.name for f in schema if f.name not in set(text_columns)]
+    return pq.ParquetWriter(
+        path, schema, compression="zstd", compression_level=3, write_statistics=stats,
+        write_page_index=True, use_dictionary=[f.name for f in schema if f.name not in set(text_columns)])
+
+
+def write_table(path: pathlib.Path, table: pa.Table, text_columns: Iterable[str] = ()) -> None:
+    """One Parquet file, written the reproducible way."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _parquet_writer(path, table.schema, text_columns) as w:
+        if table.num_rows:
+            w.write_table(table, row_group_size=_rows_per_group(table))
+
+
+def _rows_per_group(table: pa.Table) -> int:
+    per_row = max(1, table.nbytes // max(1, table.num_rows))
+    return max(1, ROW_GROUP_TARGET_BYTES // per_row)
+
+
+def _jsonl_gz(path: pathlib.Path, rows: Iterable[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        for row in rows:
+            gz.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            gz.write(b"\n")
+
+
+@dataclass
+class ReleaseSummary:
+    version: str
+    path: str
+    records: int
+    rejects: int
+    removed_lines: int
+    rejects_by_reason: dict = field(default_factory=dict)
+    repairs_by_kind: dict = field(default_factory=dict)
+    cuts_by_reason: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+
+def _shards(records: pa.Table) -> list[pa.Table]:
+    """Split sorted records into data shards of about :data:`SHARD_TARGET_BYTES`."""
+    if records.num_rows == 0:
+        return [records]
+    n = max(1, -(-records.nbytes // SHARD_TARGET_BYTES))
+    size = -(-records.num_rows // n)
+    return [records.slice(i, size) for i in range(0, records.num_rows, size)]
+
+
+def write_release(out_dir: pathlib.Path, version: str, records: pa.Table, rejects: pa.Table,
+                  removed: pa.Table, manifest_extra: dict | None = None) -> ReleaseSummary:
+    """Write a complete release to ``out_dir/version`` atomically and return its summary."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / version
+    if final.exists():
+        raise FileExistsError(f"release {version} already exists in {out_dir}; pass another --version")
+    tmp = out_dir / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        records = records.sort_by("id").cast(RECORD_SCHEMA)
+        rejects = rejects.sort_by([("raw_file", "ascending")]).cast(REJECT_SCHEMA)
+        removed = removed.sort_by([("id", "ascending"), ("line", "ascending")]).cast(REMOVED_SCHEMA)
+        files: list[dict] = []
+        shards = _shards(records)
+        for i, shard in enumerate(shards):
+            name = f"train-{i:05d}-of-{len(shards):05d}"
+            pq_path = tmp / "data" / f"{name}.parquet"
+            write_table(pq_path, shard, TEXT_COLUMNS)
+            _jsonl_gz(tmp / "jsonl" / f"{name}.jsonl.gz", shard.to_pylist())
+            files += [_file_entry(tmp, pq_path, shard.num_rows),
+                      _file_entry(tmp, tmp / "jsonl" / f"{name}.jsonl.gz", shard.num_rows)]
+        write_table(tmp / "rejects" / "rejects.parquet", rejects, ("detail",))
+        write_table(tmp / "removed_lines" / "removed_lines.parquet", removed, ("text",))
+        files += [_file_entry(tmp, tmp / "rejects" / "rejects.parquet", rejects.num_rows),
+                  _file_entry(tmp, tmp / "removed_lines" / "removed_lines.parquet", removed.num_rows)]
+        summary = ReleaseSummary(
+            version=version, path=str(final), records=records.num_rows, rejects=rejects.num_rows,
+            removed_lines=removed.num_rows,
+            rejects_by_reason=dict(sorted(Counter(rejects.column("reason").to_pylist()).items())),
+            repairs_by_kind=_sum_struct(records, "repairs", "kind"),
+            cuts_by_reason=_sum_struct(records, "cuts", "reason"),
+            extra=manifest_extra or {})
+        manifest = _manifest(summary, files)
+        (tmp / "MANIFEST.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        from .card import render_card  # the card reads the manifest
+
+        (tmp / "README.md").write_text(render_card(manifest, COLUMNS), "utf-8")
+        _write_checksums(tmp)
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
+
+
+def _file_entry(root: pathlib.Path, path: pathlib.Path, rows: int) -> dict:
+    return {"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path),
+            "bytes": path.stat().st_size, "rows": rows}
+
+
+def _sum_struct(table: pa.Table, column: str, key: str) -> dict:
+    total: Counter = Counter()
+    for items in table.column(column).to_pylist():
+        for item in items or ():
+            total[item[key]] += item["count"]
+    return dict(sorted(total.items()))
+
+
+def _manifest(summary: ReleaseSummary, files: list[dict]) -> dict:
+    import pyarrow
+
+    return {
+        "name": DATASET_NAME,
+        "version": summary.version,
+        "schema_version": SCHEMA_VERSION,
+        "pipeline_version": PIPELINE_VERSION,
+        "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "counts": {"records": summary.records, "rejects": summary.rejects, "removed_lines": summary.removed_lines},
+        "rejects_by_reason": summary.rejects_by_reason,
+        "repairs_by_kind": summary.repairs_by_kind,
+        "cuts_by_reason": summary.cuts_by_reason,
+        **summary.extra,
+        "writer": {"pyarrow": pyarrow.__version__, "parquet_compression": "zstd(3)"},
+        "files": sorted(files, key=lambda f: f["path"]),
+    }
+
+
+def _write_checksums(root: pathlib.Path) -> None:
+    """``SHA256SUMS`` (GNU format) over every file of the release, written last."""
+    lines = [f"{sha256_file(p)}  {p.relative_to(root).as_posix()}"
+             for p in sorted(root.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
+    (root / "SHA256SUMS").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def iter_records(release_dir: pathlib.Path) -> Iterator[dict]:
+    """Every record of a release, from its Parquet files."""
+    for path in sorted((release_dir / "data").glob("*.parquet")):
+        yield from pq.read_table(path).to_pylist()

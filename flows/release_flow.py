@@ -1,0 +1,178 @@
+"""The ``release`` Prefect flow: raw/ → a validated, versioned release in output/.
+
+Tasks work on shards of documents (never one task per document)::
+
+    discover ─┬─ prepare-shard ×N ── merge-line-sketches ── finish-shard ×N ── validate-shard ×N ─┬─ write-release
+              └─ rejects (outside the raw root, unreadable)                                       ┘
+
+The default task runner is a two-worker thread pool (the machine has 2 cores).
+A lock file stops two runs writing the same output folder at once.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import pathlib
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict
+
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from . import shards
+from .core.document import DEFAULT_LIMITS, Limits
+from .release import REMOVED_SCHEMA, RECORD_SCHEMA, next_version, parse_version, write_release
+from .validation import load_suites
+
+DEFAULT_SHARD_SIZE = 1000
+
+
+class OutputLocked(RuntimeError):
+    """Another run holds the output folder's lock."""
+
+
+@contextmanager
+def output_lock(out_dir: pathlib.Path):
+    """Hold ``out_dir/.jingwen.lock`` for the duration of a run."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / ".jingwen.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise OutputLocked(f"{out_dir} is being written by {holder}; wait for it to finish") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"jingwen run pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
+    """Raw files under ``raw_root`` (sorted, relative POSIX paths) and the ones refused.
+
+    Hidden files and folders are skipped; a symlink that leads outside the raw
+    root is refused (``outside_raw_root``); a name that is not UTF-8 is kept with
+    its undecodable bytes escaped.
+    """
+    root = raw_root.resolve()
+    files, refused = [], []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = pathlib.Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                refused.append({"raw_file": shown, "raw_sha256": "", "id": None, "reason": "outside_raw_root",
+                                "detail": f"symlink to {os.fsencode(real).decode('utf-8', 'backslashreplace')}"})
+            elif not real.is_file():
+                refused.append({"raw_file": shown, "raw_sha256": "", "id": None, "reason": "unreadable",
+                                "detail": "not a regular file"})
+            else:
+                files.append(rel)
+    return files, refused
+
+
+@task(name="prepare-shard", cache_policy=NO_CACHE)
+def prepare_shard(raw_root: str, files: list[str], work: str, shard: int, limits: Limits) -> shards.ShardResult:
+    return shards.prepare(raw_root, files, work, shard, limits)
+
+
+@task(name="merge-line-sketches", cache_policy=NO_CACHE)
+def merge_sketches(paths: list[str], target: str) -> str:
+    return shards.merge_sketches(paths, target)
+
+
+@task(name="finish-shard", cache_policy=NO_CACHE)
+def finish_shard(prepared: str, sketch: str, work: str, shard: int, limits: Limits) -> shards.ShardResult:
+    return shards.finish(prepared, sketch, work, shard, limits)
+
+
+@task(name="validate-shard", cache_policy=NO_CACHE)
+def validate_shard(records: str, work: str, shard: int, suites: list[dict]) -> shards.ShardResult:
+    return shards.validate(records, work, shard, suites)
+
+
+@task(name="write-release", cache_policy=NO_CACHE)
+def write_release_task(out_dir: str, version: str, record_paths: list[str], removed_paths: list[str],
+                       rejects: list[dict], extra: dict) -> dict:
+    summary = write_release(pathlib.Path(out_dir), version, shards.concat(record_paths, RECORD_SCHEMA),
+                            shards.rejects_table(rejects), shards.concat(removed_paths, REMOVED_SCHEMA), extra)
+    return asdict(summary)
+
+
+@flow(name="release", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def release(raw: str = "raw", out: str = "output", version: str | None = None,
+            shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """Build a release of the raw files in ``raw`` into ``out/<version>``.
+
+    ``version`` defaults to the next patch version after the newest release in
+    ``out`` (``0.1.0`` first). Returns the release summary.
+    """
+    log = get_run_logger()
+    started = time.monotonic()
+    raw_root, out_dir = pathlib.Path(raw).resolve(), pathlib.Path(out).resolve()
+    if not raw_root.is_dir():
+        raise FileNotFoundError(f"raw folder {raw_root} does not exist")
+    with output_lock(out_dir):
+        version = version or next_version(out_dir)
+        if parse_version(version) is None:
+            raise ValueError(f"version {version!r} is not X.Y.Z")
+        if (out_dir / version).exists():
+            raise FileExistsError(f"release {version} already exists in {out_dir}")
+        suites = load_suites()
+        files, refused = discover(raw_root)
+        log.info("%d raw files in %s, %d refused; building release %s", len(files), raw_root, len(refused), version)
+        work = out_dir / f".work-{version}-{uuid.uuid4().hex[:8]}"
+        work.mkdir(parents=True)
+        try:
+            batches = [files[i:i + shard_size] for i in range(0, len(files), shard_size)]
+            prepared = [f.result() for f in prepare_shard.map(
+                unmapped(str(raw_root)), batches, unmapped(str(work)), range(len(batches)), unmapped(limits))]
+            sketch = merge_sketches([p.paths["sketch"] for p in prepared], str(work / "lines.npz"))
+            finished = [f.result() for f in finish_shard.map(
+                [p.paths["prepared"] for p in prepared], unmapped(sketch), unmapped(str(work)),
+                range(len(prepared)), unmapped(limits))]
+            validated = [f.result() for f in validate_shard.map(
+                [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
+                unmapped(suites))]
+            rejects = refused + [r for stage in (prepared, finished, validated) for s in stage for r in s.rejects]
+            extra = {
+                "raw": {"root": raw_root.name, "files": len(files) + len(refused)},
+                "expectations": _expectation_totals(validated),
+                "run": {"shards": len(batches), "shard_size": shard_size,
+                        "seconds": round(time.monotonic() - started, 3)},
+            }
+            summary = write_release_task(str(out_dir), version, [v.paths["records"] for v in validated],
+                                         [f.paths["removed"] for f in finished], rejects, extra)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    log.info("release %s: %d records, %d rejects -> %s", version, summary["records"], summary["rejects"],
+             summary["path"])
+    return summary
+
+
+def _expectation_totals(validated: list[shards.ShardResult]) -> list[dict]:
+    """Per expectation over all shards: name, type, success, failing rows."""
+    totals: dict[str, dict] = {}
+    for shard in validated:
+        for r in shard.validation:
+            t = totals.setdefault(r["name"], {"name": r["name"], "type": r["type"], "success": True, "unexpected": 0})
+            t["success"] = t["success"] and r["success"]
+            t["unexpected"] += r["unexpected"]
+    return list(totals.values())

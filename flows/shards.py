@@ -1,0 +1,168 @@
+"""The work of one shard, as plain functions over files (the flow's tasks call these).
+
+A shard is a list of raw files. Its stages hand over Arrow files in a work
+folder, so a task's inputs and outputs are paths and small summaries, never a
+corpus in memory:
+
+``prepare``   raw bytes → decoded, repaired, normalized lines (``prepared-N.arrow``)
+              plus a sketch of its line frequencies (``lines-N.npz``)
+``finish``    prepared lines + the run's merged sketch → records, removed lines and
+              rejects (``records-N.parquet`` ...)
+``validate``  records → Great Expectations → records that pass; the others rejected
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
+
+from .core import document
+from .core.document import Limits, Prepared, Record, Reject
+from .core.linefreq import LineSketch
+from .release import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
+
+_PREPARED_SCHEMA = pa.schema([
+    ("id", pa.string()), ("raw_file", pa.string()), ("raw_sha256", pa.string()), ("encoding", pa.string()),
+    ("script", pa.string()), ("mirror", pa.bool_()), ("lines", pa.list_(pa.string())),
+    ("line_numbers", pa.list_(pa.int32())), ("repairs", pa.string()), ("lost", pa.int64()), ("group", pa.string()),
+])
+
+
+@dataclass
+class ShardResult:
+    """What a stage hands to the next: file paths, rejects and counts (all small)."""
+
+    shard: int
+    paths: dict[str, str] = field(default_factory=dict)
+    rejects: list[dict] = field(default_factory=list)
+    docs: int = 0
+    validation: list[dict] = field(default_factory=list)
+
+
+def group_of(raw_file: str) -> str:
+    """The site group of a raw file: its folder under the raw root ("" at the top)."""
+    parent = pathlib.PurePosixPath(raw_file).parent.as_posix()
+    return "" if parent == "." else parent
+
+
+def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
+    """The bytes of one raw file, or a reject when they cannot or must not be read."""
+    path = raw_root / raw_file
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return Reject(raw_file, "", "too_large", f"{size} bytes > max_bytes {limits.max_bytes}")
+        with open(path, "rb") as fh:
+            return fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+
+
+def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limits) -> ShardResult:
+    """Stage 1 of a shard (see the module docstring)."""
+    root = pathlib.Path(raw_root)
+    out = ShardResult(shard)
+    rows: list[Prepared] = []
+    for raw_file in files:
+        raw = read_raw(root, raw_file, limits)
+        result = raw if isinstance(raw, Reject) else document.prepare(raw, raw_file, limits)
+        if isinstance(result, Reject):
+            out.rejects.append(asdict(result))
+        else:
+            rows.append(result)
+    sketch = LineSketch()
+    sketch.add_documents((p.lines, group_of(p.raw_file)) for p in rows)
+    table = pa.Table.from_pylist([{
+        "id": p.id, "raw_file": p.raw_file, "raw_sha256": p.raw_sha256, "encoding": p.encoding,
+        "script": p.script, "mirror": p.mirror, "lines": p.lines, "line_numbers": p.line_numbers,
+        "repairs": json.dumps(dict(p.repairs), ensure_ascii=False), "lost": p.lost,
+        "group": group_of(p.raw_file)} for p in rows], schema=_PREPARED_SCHEMA)
+    path = pathlib.Path(work) / f"prepared-{shard:05d}.arrow"
+    with ipc.new_file(path, _PREPARED_SCHEMA) as w:
+        w.write_table(table)
+    sketch_path = pathlib.Path(work) / f"lines-{shard:05d}.npz"
+    sketch.save(sketch_path)
+    out.paths = {"prepared": str(path), "sketch": str(sketch_path)}
+    out.docs = len(rows)
+    return out
+
+
+def merge_sketches(paths: list[str], target: str) -> str:
+    """Add up the shards' sketches into one file."""
+    total = LineSketch()
+    for p in paths:
+        total.merge(LineSketch.load(p))
+    total.save(target)
+    return target
+
+
+def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limits) -> ShardResult:
+    """Stage 2 of a shard: classify lines with cross-document evidence, build records."""
+    sketch = LineSketch.load(sketch_path)
+    with ipc.open_file(prepared) as r:
+        table = r.read_all()
+    out = ShardResult(shard)
+    records, removed = [], []
+    for row in table.to_pylist():
+        prep = Prepared(row["id"], row["raw_file"], row["raw_sha256"], row["encoding"], row["script"],
+                        row["mirror"], row["lines"], row["line_numbers"], Counter(json.loads(row["repairs"])),
+                        row["lost"])
+        frequent = sketch.frequent(prep.lines, row["group"])
+        result, cut = document.finish(prep, frequent, limits)
+        removed += [asdict(c) for c in cut]
+        if isinstance(result, Record):
+            records.append(asdict(result))
+        else:
+            out.rejects.append(asdict(result))
+    out.paths = {
+        "records": _write(pathlib.Path(work) / f"records-{shard:05d}.parquet", records, RECORD_SCHEMA),
+        "removed": _write(pathlib.Path(work) / f"removed-{shard:05d}.parquet", removed, REMOVED_SCHEMA),
+    }
+    out.docs = len(records)
+    return out
+
+
+def validate(records_path: str, work: str, shard: int, suites: list[dict]) -> ShardResult:
+    """Stage 3 of a shard: Great Expectations; failing rows become rejects."""
+    from .validation import validate_frame
+
+    table = pq.read_table(records_path)
+    out = ShardResult(shard)
+    if table.num_rows:
+        check = validate_frame(table.to_pandas(), suites)
+        out.validation = check.results
+        if check.failed:
+            ids = table.column("id").to_pylist()
+            keep = [i not in check.failed for i in ids]
+            for row in table.filter(pa.array([not k for k in keep])).to_pylist():
+                names = check.failed[row["id"]]
+                out.rejects.append({"raw_file": row["raw_file"], "raw_sha256": row["raw_sha256"], "id": row["id"],
+                                    "reason": "expectation:" + names[0],
+                                    "detail": "failed expectations: " + ", ".join(names)})
+            table = table.filter(pa.array(keep))
+    path = pathlib.Path(work) / f"valid-{shard:05d}.parquet"
+    pq.write_table(table, path)
+    out.paths = {"records": str(path)}
+    out.docs = table.num_rows
+    return out
+
+
+def _write(path: pathlib.Path, rows: list[dict], schema: pa.Schema) -> str:
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    return str(path)
+
+
+def rejects_table(rejects: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist([{k: r.get(k) for k in REJECT_SCHEMA.names} for r in rejects],
+                                schema=REJECT_SCHEMA)
+
+
+def concat(paths: list[str], schema: pa.Schema) -> pa.Table:
+    tables = [pq.read_table(p).cast(schema) for p in paths if os.path.exists(p)]
+    return pa.concat_tables(tables) if tables else schema.empty_table()

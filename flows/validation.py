@@ -1,0 +1,164 @@
+"""Great Expectations validation of records, shard by shard.
+
+Suites live in ``expectations/*.json`` (plain GX 1.x suite JSON) and are loaded
+into an ephemeral context: one context per call, since a GX context shared by
+threads validated the wrong DataFrame. Row-level (column map) expectations give
+the ids of failing rows, which go to the release's rejects with the
+expectation's ``meta.name`` as reason; a failed table-level expectation stops
+the release with :class:`TableExpectationFailed`.
+
+``python -m flows.validation`` regenerates ``expectations/records.json`` (its
+Traditional-only character class comes from OpenCC's tables); a test keeps the
+committed file in step.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pathlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .core.chars import HAN, TONE_VOWELS
+from .release import RECORD_SCHEMA
+
+EXPECTATIONS_DIR = pathlib.Path(os.environ.get(
+    "JINGWEN_EXPECTATIONS", pathlib.Path(__file__).resolve().parent.parent / "expectations"))
+_RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"],
+                  "exclude_unexpected_values": True, "return_unexpected_index_query": False}
+
+
+class TableExpectationFailed(RuntimeError):
+    """A table-level expectation failed: the release must not be written."""
+
+
+@dataclass
+class ShardValidation:
+    failed: dict[str, list[str]]   # id -> names of the failed row expectations
+    results: list[dict]            # per expectation: name, type, success, unexpected count
+
+
+def _expectation(type_: str, name: str, description: str, **kwargs) -> dict:
+    return {"type": type_, "kwargs": kwargs, "meta": {"name": name, "description": description}}
+
+
+def records_suite() -> dict:
+    """The records suite as GX JSON (written to ``expectations/records.json``)."""
+    from .core import script
+
+    pinyin = f"[{HAN}][(（][a-z{TONE_VOWELS}]{{1,7}}[)）]"
+    ws = " \t\u3000\u00a0"
+    e = _expectation
+    expectations = [
+        e("expect_table_columns_to_match_ordered_list", "schema", "the columns are the documented schema",
+          column_list=[f.name for f in RECORD_SCHEMA]),
+        e("expect_column_values_to_not_be_null", "id_present", "every record has an id", column="id"),
+        e("expect_column_values_to_match_regex", "id_format", "id is 16 hex digits", column="id",
+          regex="^[0-9a-f]{16}$"),
+        e("expect_column_values_to_be_unique", "id_unique", "ids are unique", column="id"),
+        e("expect_column_values_to_not_be_null", "raw_file_present", "every record names its raw file",
+          column="raw_file"),
+        e("expect_column_values_to_match_regex", "raw_sha256_format", "raw_sha256 is 64 hex digits",
+          column="raw_sha256", regex="^[0-9a-f]{64}$"),
+        e("expect_column_values_to_not_be_null", "text_present", "every record has text", column="text"),
+        e("expect_column_value_lengths_to_be_between", "text_length", "text has a sane length",
+          column="text", min_value=10, max_value=2_000_000),
+        e("expect_column_values_to_not_match_regex", "no_pinyin_annotations",
+          "no mirror pinyin left (three annotations close together)", column="text",
+          regex=f"(?:{pinyin}[^\n]{{0,40}}){{3}}"),
+        e("expect_column_values_to_not_match_regex", "no_private_use", "no private-use characters",
+          column="text", regex="[\ue000-\uf8ff]"),
+        e("expect_column_values_to_not_match_regex", "no_kunkun", "no 锟斤拷 left", column="text",
+          regex="锟斤拷"),
+        e("expect_column_values_to_not_match_regex", "no_invisible",
+          "no zero-width or control characters", column="text",
+          regex="[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2060\ufeff]"),
+        e("expect_column_values_to_not_match_regex", "no_blank_lines", "paragraphs are joined by one newline",
+          column="text", regex="\n\n"),
+        e("expect_column_values_to_not_match_regex", "no_edge_spaces",
+          "no indentation or trailing spaces", column="text",
+          regex=f"(?:^|\n)[{ws}]|[{ws}](?:\n|$)"),
+        e("expect_column_values_to_not_match_regex", "simplified_only", "no Traditional-only characters",
+          column="text", regex=f"[{script.traditional_only_chars()}]"),
+        e("expect_column_values_to_match_regex", "published_at_iso",
+          "published_at is ISO 8601 (+08:00) or a date", column="published_at",
+          regex=r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\+08:00)?$"),
+        e("expect_column_value_lengths_to_be_between", "title_length", "a title is one short line",
+          column="title", min_value=1, max_value=200),
+        e("expect_column_values_to_not_match_regex", "title_one_line", "a title has no newline",
+          column="title", regex="\n"),
+        e("expect_column_value_lengths_to_be_between", "author_length", "an author field is short",
+          column="author", min_value=1, max_value=100),
+        e("expect_column_values_to_be_between", "n_chars_range", "n_chars is positive",
+          column="n_chars", min_value=1),
+        e("expect_column_values_to_be_between", "lost_chars_range", "lost_chars is not negative",
+          column="lost_chars", min_value=0),
+    ]
+    return {"name": "records", "expectations": expectations,
+            "meta": {"description": "Row and table checks of every release's records."}}
+
+
+def load_suites(directory: pathlib.Path = EXPECTATIONS_DIR) -> list[dict]:
+    """Every ``*.json`` suite in ``directory``."""
+    suites = [json.loads(p.read_text("utf-8")) for p in sorted(directory.glob("*.json"))]
+    if not suites:
+        raise FileNotFoundError(f"no expectation suites (*.json) in {directory}")
+    return suites
+
+
+def validate_frame(df: pd.DataFrame, suites: list[dict]) -> ShardValidation:
+    """Validate one shard's records with a fresh ephemeral GX context."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (ctx.data_sources.add_pandas("records").add_dataframe_asset("shard")
+             .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
+    failed: dict[str, list[str]] = {}
+    results: list[dict] = []
+    table_failures: list[str] = []
+    for suite_json in suites:
+        suite = gx.ExpectationSuite(**{k: v for k, v in suite_json.items() if k in ("name", "expectations", "meta")})
+        outcome = batch.validate(suite, result_format=_RESULT_FORMAT)
+        for res in outcome.results:
+            cfg = res.expectation_config
+            name = (cfg.meta or {}).get("name", cfg.type)
+            ids = _failing_ids(res.result.get("unexpected_index_list"))
+            results.append({"name": name, "type": cfg.type, "success": bool(res.success),
+                            "unexpected": int(res.result.get("unexpected_count") or 0)})
+            if res.success:
+                continue
+            if "unexpected_index_list" not in res.result:
+                table_failures.append(f"{name} ({cfg.type}): {res.result.get('observed_value')}")
+                continue
+            for ident in ids:
+                failed.setdefault(ident, []).append(name)
+    if table_failures:
+        raise TableExpectationFailed("table-level expectations failed: " + "; ".join(table_failures))
+    return ShardValidation(failed, results)
+
+
+def _failing_ids(index_list) -> list[str]:
+    ids: list[str] = []
+    for item in index_list or ():
+        value = item.get("id") if isinstance(item, dict) else item
+        if isinstance(value, (list, tuple)):
+            ids.extend(str(v) for v in value)
+        elif value is not None:
+            ids.append(str(value))
+    return ids
+
+
+def main() -> None:
+    EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)
+    path = EXPECTATIONS_DIR / "records.json"
+    path.write_text(json.dumps(records_suite(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

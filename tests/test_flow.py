@@ -1,0 +1,56 @@
+"""The Prefect flow, for real, on a temporary Prefect database (one per session)."""
+import pathlib
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from conftest import RAW, gold_dir, score_script
+
+
+@pytest.fixture(scope="session")
+def prefect_db():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
+    from flows.release_flow import release
+
+    summary = release(raw=str(RAW), out=str(tmp_path))
+    assert summary["version"] == "0.1.0" and summary["records"] == 5 and summary["rejects"] == 0
+    rel = tmp_path / "0.1.0"
+    names = {p.relative_to(rel).as_posix() for p in rel.rglob("*") if p.is_file()}
+    assert names == {"MANIFEST.json", "README.md", "SHA256SUMS", "data/train-00000-of-00001.parquet",
+                     "jsonl/train-00000-of-00001.jsonl.gz", "rejects/rejects.parquet",
+                     "removed_lines/removed_lines.parquet"}
+    assert pq.read_table(rel / "data/train-00000-of-00001.parquet").num_rows == 5
+    out = subprocess.run([sys.executable, str(score_script()), str(rel), "--gold", str(gold_dir())],
+                         capture_output=True, text=True, check=True).stdout
+    overall = out.strip().splitlines()[-1]
+    values = dict(kv.split("=") for kv in overall.split()[1:])
+    assert float(values["cer"]) <= 0.002 and values["leak"] == "0.000" and values["meta"] == "1.000", overall
+
+    second = release(raw=str(RAW), out=str(tmp_path))
+    assert second["version"] == "0.1.1"
+    for name in ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz"):
+        assert (rel / name).read_bytes() == (tmp_path / "0.1.1" / name).read_bytes()
+    assert not list(tmp_path.glob(".work-*")) and not list(tmp_path.glob(".tmp-*"))
+
+
+def test_bad_files_become_rejects(prefect_db, tmp_path):
+    from flows.release_flow import release
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text("标题在这里\n" + "这是一篇正常的新闻稿件，内容完整，句子通顺。" * 3, "utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (raw / "footer.txt").write_text("返回顶部\nCopyright © 2024 某某网 版权所有\n", "utf-8")
+    summary = release(raw=str(raw), out=str(tmp_path / "out"))
+    assert summary["records"] == 1
+    assert summary["rejects_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
+    rejects = pq.read_table(pathlib.Path(summary["path"]) / "rejects/rejects.parquet").to_pylist()
+    assert {r["raw_file"] for r in rejects} == {"empty.txt", "binary.txt", "footer.txt"}

@@ -1,0 +1,90 @@
+"""Line classifier and metadata on lines in the shape of real news sites."""
+import pytest
+
+from flows.core import lines, metadata
+from flows.core.document import extract_fields
+
+ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义现代化国家的首要任务。我们要坚决贯彻落实。"
+
+
+@pytest.mark.parametrize("text,label", [
+    ("当前位置：首页 > 新闻 > 国内", "navigation"),
+    ("小字号", "ui"),
+    ("返回顶部", "ui"),
+    ("分享让更多人看到", "ui"),
+    ("（责编：朴馨语、张永生）", "credit"),
+    ("责任编辑：王晓", "credit"),
+    ("【纠错】", "credit"),
+    ("《 人民日报 》（ 2024年04月26日 09 版）", "print_edition"),
+    ("Copyright © 1996-2024 SINA Corporation", "copyright"),
+    ("盛多网提示：文章来自网络，不代表本站观点。", "copyright"),
+    ("举报邮箱：jubao@vip.sina.com", "copyright"),
+    ("调兵山市| 马山县| 沽源县| 延川县| 水富县| 合川市| 乃东县|", "spam"),
+    ("图为2023年10月9日，大会在北京开幕。 新华社记者 才扬/摄", "caption"),
+    ("下载新浪新闻客户端", "promo"),
+    ("相关新闻", "related"),
+    ("上一页 1 2 3 下一页", "pagination"),
+])
+def test_rule_labels(text, label):
+    assert lines.rule_label(lines.Line.of(text, 0)) == label
+
+
+def test_content_is_not_cut():
+    for text in [ARTICLE, "（作者为中华全国总工会党组书记、副主席）", "加强职工思想政治引领，凝聚思想共识",
+                 "一、提高政治站位，增强政治自觉", "编辑部的同志们认真学习了文件精神，大家都很受鼓舞。"]:
+        assert lines.rule_label(lines.Line.of(text, 0)) is None
+
+
+def test_head_of_a_page():
+    page = ["人民网", "组织动员亿万职工为发展新质生产力建功立业", "徐留平",
+            "2024年04月26日08:31 | 来源：人民网-《人民日报》", "小字号", ARTICLE, ARTICLE + "二", "返回顶部"]
+    labels = lines.classify(page)
+    assert labels == ["navigation", "title", "byline", "dateline", "ui", "content", "content", "ui"]
+    fields = extract_fields(page, labels)
+    assert fields == {"title": "组织动员亿万职工为发展新质生产力建功立业", "author": "徐留平",
+                      "published_at": "2024-04-26T08:31:00+08:00", "source": "人民日报", "site": "人民网"}
+
+
+def test_no_title_is_invented():
+    page = ["开栏的话", ARTICLE, "齐静", ARTICLE + "一", ARTICLE + "二"]
+    labels = lines.classify(page)
+    assert "title" not in labels and labels[2] == "byline"
+
+
+def test_doubled_line_and_repeated_headline():
+    assert lines.undouble("图为大会开幕现场。 新华社记者 才扬/摄图为大会开幕现场。 新华社记者 才扬/摄") \
+        == "图为大会开幕现场。 新华社记者 才扬/摄"
+    page = ["推动工会工作高质量发展", "推动工会工作高质量发展", "2024年05月01日 09:00 新浪新闻", ARTICLE]
+    assert lines.classify(page)[:3] == ["title", "duplicate", "dateline"]
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2024年04月26日08:31", "2024-04-26T08:31:00+08:00"),
+    ("2024-04-26 08:31", "2024-04-26T08:31:00+08:00"),
+    ("发布时间：2024/4/26", "2024-04-26"),
+    ("２０２４年４月２６日　０８：３１", "2024-04-26T08:31:00+08:00"),
+    ("2024.04.26 08:31:05", "2024-04-26T08:31:05+08:00"),
+    ("没有日期", None),
+    ("2024年13月40日", None),
+])
+def test_dates(text, iso):
+    assert metadata.parse_datetime(text) == iso
+
+
+@pytest.mark.parametrize("text,source", [
+    ("来源：人民网-《人民日报》", "人民日报"),
+    ("2024年11月09日09:21 来源：《工人日报》", "工人日报"),
+    ("来源：新华网  作者：张三", "新华网"),
+    ("（来源：中国新闻网）", "中国新闻网"),
+])
+def test_sources(text, source):
+    assert metadata.parse_source(text) == source
+
+
+@pytest.mark.parametrize("text,author", [
+    ("徐留平", "徐留平"), ("本报记者 张三 李四", "张三、李四"), ("作者：欧阳修", "欧阳修"),
+    ("中共中华全国总工会党组", "中共中华全国总工会党组"), ("文/王小明", "王小明"),
+    ("加强职工思想政治引领", None), ("高质量发展", None),
+])
+def test_bylines(text, author):
+    assert metadata.clean_author(text) == author

@@ -1,0 +1,137 @@
+"""The repair engine on real broken text: every case is made by really encoding
+and decoding bytes, or copied from a sample scrape."""
+import pytest
+
+from flows.core import mojibake, pinyin, script
+from flows.core.decode import decode_bytes
+from flows.core.misaligned import fix_misaligned_gbk
+
+CLEAN = "中华全国总工会党组书记、副主席，书记处第一书记。"
+
+
+def test_utf8_read_as_gbk():
+    broken = CLEAN.encode("utf-8").decode("gb18030", errors="replace")  # as browsers decode "gbk"
+    fixed, counts = mojibake.repair_line(broken)
+    assert fixed == CLEAN
+    assert counts["utf8_as_gbk"] == 1
+
+
+def test_utf8_read_as_gbk_with_lost_bytes_as_question_marks():
+    broken = "中国人民".encode("utf-8").decode("gbk", errors="replace").encode("gbk", errors="replace").decode("gbk")
+    assert "?" in broken
+    fixed, counts = mojibake.repair_line(broken)
+    assert fixed == "中国人民"
+    assert counts["lost_byte_restored"] == 2
+
+
+def test_gbk_read_as_latin1_and_utf8_read_as_cp1252():
+    assert mojibake.repair_line(CLEAN.encode("gbk").decode("latin-1"))[0] == CLEAN
+    assert mojibake.repair_line(CLEAN.encode("utf-8").decode("cp1252", errors="replace"))[0] != ""
+    assert mojibake.repair_line("æˆ‘ä»¬çš„ä¸–ç•Œ")[0] == "我们的世界"
+
+
+def test_double_layer():
+    once = CLEAN.encode("utf-8").decode("latin-1")
+    twice = once.encode("utf-8").decode("latin-1")
+    assert mojibake.repair_line(twice)[0] == CLEAN
+
+
+def test_big5_read_as_gbk_and_back():
+    trad = "中華全國總工會黨組書記、副主席。"
+    assert mojibake.repair_line(trad.encode("big5").decode("gb18030"))[0] == trad
+    assert mojibake.repair_line("习近平总书记指出".encode("gbk").decode("cp950"))[0] == "习近平总书记指出"
+
+
+def test_misaligned_gbk_from_sample_000():
+    line = " ?。ㄗ髡邽橹腥A全國總工會黨組書記、副主席、書記處第一書記)"
+    fixed, counts = fix_misaligned_gbk(line)
+    assert fixed.strip(" \u3000") == "（作者為中華全國總工會黨組書記、副主席、書記處第一書記)"
+    assert counts["misaligned_gbk"] == 1
+
+
+def test_misaligned_gbk_high_bit_stripped_from_sample_000():
+    line = "形成與之相適應的新型生產關(guān)系?!眲趧雨P(guān)系是生產關(guān)系的重要組成部分"
+    fixed, counts = mojibake.repair_line(line)
+    assert "關(guān)系。”勞動關(guān)系是" in fixed
+    assert counts["lost_char_guessed"] == 1
+
+
+def test_misaligned_gbk_one_byte_lost():
+    data = "他说：“我们要发展新质生产力。”".encode("gbk")
+    broken = (data[:9] + data[10:]).decode("gbk", errors="replace")
+    fixed, _ = mojibake.repair_line(broken)
+    assert "发展新质生产力" in fixed or "新质生产力" in fixed
+
+
+def test_kunkun_is_lost_not_fixed():
+    fixed, counts = mojibake.repair_line("前文锟斤拷锟斤拷后文")
+    assert fixed == "前文\ufffd\ufffd\ufffd\ufffd后文"
+    assert counts["lost_chars"] == 4
+
+
+@pytest.mark.parametrize("clean", [
+    CLEAN,
+    "中華全國總工會黨組書記、副主席。",
+    "朱镕基总理会见了喆、堃、淼三位同学。",
+    "详见 https://www.people.com.cn/n1/2024/0426/c1001-40224.html?from=timeline 链接",
+    "他问：这是什么?我不知道。",
+    "其中(注:数据来源于统计局)显示",
+    "日本語のテキストです。",
+    "Größe und Gewicht, café au lait, naïve résumé",
+    "Ça coûte 12 € — très cher!",
+])
+def test_clean_text_is_never_changed(clean):
+    assert mojibake.repair_line(clean)[0] == clean
+
+
+def test_pinyin_mirror_removed_but_real_readings_kept():
+    mirror = "發(fā)展新質(zhì)生產(chǎn)力,人民網(wǎng)報(bào)道"
+    fixed, counts = pinyin.remove_annotations(mirror)
+    assert fixed == "發展新質生產力,人民網報道"
+    assert counts["pinyin_annotation"] == 5
+    for real in ("这里的“和(hé)”读第二声，蚌(bèng)埠是地名。",
+                 "“的(de)、地(de)、得(de)”的用法", "饕(tāo)餮(tiè)、耄(mào)耋(dié)之年"):
+        assert pinyin.remove_annotations(real)[0] == real
+
+
+def test_character_lost_before_its_pinyin_is_restored():
+    fixed, counts = pinyin.remove_annotations("人民網(wǎng)來(lái)源:《工人日?qǐng)?bào)》發(fā)布")
+    assert fixed == "人民網來源:《工人日报》發布"
+    assert counts["lost_char_from_pinyin"] == 1
+
+
+@pytest.mark.parametrize("trad,simp", [
+    ("發揮著主力軍作用", "发挥着主力军作用"),
+    ("著名的著力點", "著名的着力点"),
+    ("什麼是新質生產力", "什么是新质生产力"),
+    ("意味著", "意味着"),
+    ("乾隆皇帝喝乾了水", "乾隆皇帝喝干了水"),
+    ("瞭解情況，瞭望遠方", "了解情况，瞭望远方"),
+    ("以此為藉口，尋求慰藉", "以此为借口，寻求慰藉"),
+    ("反覆覆蓋", "反复覆盖"),
+])
+def test_traditional_to_simplified_mainland_forms(trad, simp):
+    assert script.to_simplified(trad, traditional=True)[0] == simp
+
+
+def test_simplified_text_costs_nothing():
+    text = "中华人民共和国成立七十五周年。著名的作家穿着外套。"
+    assert script.to_simplified(text) == (text, 0)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "utf-16"])
+def test_decode_any_encoding(encoding):
+    text = "中华全国总工会党组书记" if encoding != "big5" else "中華全國總工會黨組書記"
+    decoded = decode_bytes(text.encode(encoding))
+    assert decoded.text == text
+    assert decoded.lost == 0
+
+
+def test_short_gbk_is_not_taken_for_korean():
+    assert decode_bytes("你好".encode("gbk")).text == "你好"
+    assert decode_bytes("新闻".encode("gbk")).encoding == "gb18030"
+
+
+def test_utf8_cut_mid_character_counts_the_loss():
+    decoded = decode_bytes("你好世界".encode("utf-8")[:-1])
+    assert decoded.encoding == "utf-8" and decoded.lost == 1
