@@ -113,7 +113,9 @@ def validate_frame(df: pd.DataFrame, suites: list[dict]) -> ShardValidation:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX sets this module's logger to INFO itself; its "temporary directory for
+    # ephemeral docs site" line is noise in a run's output
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (ctx.data_sources.add_pandas("records").add_dataframe_asset("shard")
