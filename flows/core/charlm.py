@@ -3,9 +3,10 @@
 ``cost(text)`` is the mean cost per informative character (neutral characters
 are left out unless there is nothing else), in nats, lower is better:
 
-* an ideograph costs ``-log P(c | previous ideograph)``, interpolating jieba's
-  within-word bigrams with unigram frequencies; Traditional characters are
-  scored as their Simplified forms, so a Traditional text is not "unusual";
+* a run of ideographs costs ``-log P`` of its most probable segmentation into
+  words of jieba's dictionary (each word's cost spread over its characters);
+  Traditional characters are scored as their Simplified forms, so a
+  Traditional text is not "unusual";
 * ASCII, digits, full-width Chinese punctuation and spaces cost a flat, neutral
   amount;
 * characters that mojibake is made of (Latin-1 letters next to each other, C1
@@ -30,12 +31,19 @@ NEUTRAL = 3.0          # ASCII, digits, Chinese punctuation, whitespace
 LATIN1_LETTER = 6.0    # é in "café"
 SUSPICIOUS = 12.0      # Latin-1 letters or symbols next to each other, kana/hangul among Han
 GARBAGE = 16.0         # C1 controls, private use, U+FFFD, bopomofo, box drawing
-_LAMBDA = 0.6          # weight of the bigram in the interpolation
+_MAX_WORD = 6          # longest dictionary word tried in a segmentation
+_LAMBDA = 0.5          # weight of the word (or flat) cost against the running-text bigram
+_DISCOUNT = 0.75
+_VOCAB = 30000
+_TEXTUAL = frozenset({"han", "neutral", "symbol"})
+#: Bigram keys are looked up in People's Daily style: full-width ASCII.
+_PD_STYLE = {cp: cp + 0xFEE0 for cp in range(0x21, 0x7F)}
 
 _NEUTRAL_CHARS = frozenset(CJK_PUNCT + "\u00a0")
 RARE_SYMBOL = 5.0      # ideographic space and the rarer CJK symbols (〃〆〒...)
 RARE_PUNCT = 5.5       # the less common Chinese punctuation (〈〉「」【】...)
 ASCII_PUNCT_IN_CHINESE = 4.5  # "," or "?" touching an ideograph: possible, but less usual than "，"
+LONE_ASCII = 8.0       # a single ASCII character between two ideographs ("进入A股" is rare)
 _FLAT = {"neutral": NEUTRAL, "symbol": RARE_SYMBOL, "odd": SUSPICIOUS, "garbage": GARBAGE}
 _NON_TEXT = frozenset({"latin", "odd", "garbage"})
 _CLAUSE_PUNCT = frozenset("。，、；：？！")
@@ -47,61 +55,133 @@ _NO_CLAUSE_PUNCT_AFTER = frozenset("。，、；：？！?!,;:“‘（《〈「
 
 
 class CharLM:
-    """Character unigram/bigram model over jieba's dictionary."""
+    """Word-unigram model over jieba's dictionary, scoring runs of ideographs by their
+    most probable segmentation (like jieba's own DAG), plus flat costs for the rest."""
 
     def __init__(self, lex: lexicon.Lexicon):
+        self.words = lex.words
         self.uni = lex.unigrams
-        self.bi = lex.bigrams
-        self.total = lex.total
-        self.vocab = len(lex.unigrams) + 1000
+        self.log_total = math.log(sum(lex.words.values()))
         self._fold = script.tables().table
+        self.tuni = lex.text_unigrams
+        self.tbi = lex.text_bigrams
+        followers: dict[str, int] = {}
+        preceders: dict[str, int] = {}
+        for pair in lex.text_bigrams:
+            followers[pair[0]] = followers.get(pair[0], 0) + 1
+            preceders[pair[1]] = preceders.get(pair[1], 0) + 1
+        self.followers, self.preceders, self.n_pairs = followers, preceders, len(lex.text_bigrams)
 
-    @functools.lru_cache(maxsize=65536)
-    def unigram_cost(self, ch: str) -> float:
-        return -math.log((self.uni.get(ch, 0) + 0.5) / (self.total + 0.5 * self.vocab))
+    @functools.lru_cache(maxsize=262144)
+    def bigram_cost(self, prev: str, ch: str) -> float:
+        """-log P(ch | prev) in running text: absolute discounting backed off to how many
+        different characters ``ch`` follows (Kneser-Ney style). ``prev`` "\\n" is a line start."""
+        p_cont = (self.preceders.get(ch, 0) + 0.5) / (self.n_pairs + 0.5 * _VOCAB)
+        n_prev = self.tuni.get(prev, 0)
+        if not n_prev:
+            return -math.log(p_cont)
+        seen = max(self.tbi.get(prev + ch, 0) - _DISCOUNT, 0.0) / n_prev
+        # back-off mass: the discounted pairs plus the pairs seen once (pruned from the table)
+        backoff = (_DISCOUNT * self.followers.get(prev, 0) + 1.0) / n_prev
+        return -math.log(seen + backoff * p_cont)
 
-    def han_cost(self, prev: str | None, ch: str) -> float:
-        """Cost of ideograph ``ch`` after ideograph ``prev`` (or None), both Simplified."""
-        p_uni = math.exp(-self.unigram_cost(ch))
-        if prev is None:
-            return -math.log(p_uni)
-        pair = self.bi.get(prev + ch, 0)
-        base = self.uni.get(prev, 0)
-        p_bi = pair / base if base else 0.0
-        return -math.log(_LAMBDA * p_bi + (1 - _LAMBDA) * p_uni)
+    @functools.lru_cache(maxsize=262144)
+    def word_cost(self, word: str) -> float:
+        """-log P(word); a single character that is not a word of its own is scored
+        from its frequency inside words, discounted."""
+        f = self.words.get(word, 0)
+        if len(word) == 1:
+            f += 0.1 * self.uni.get(word, 0) + 0.5
+        elif not f:
+            return math.inf
+        return self.log_total - math.log(f)
+
+    def han_run_costs(self, run: str) -> list[float]:
+        """Per-character costs of a run of (Simplified) ideographs: the best segmentation's
+        word costs, each spread evenly over its characters."""
+        n = len(run)
+        best = [0.0] + [math.inf] * n
+        back = [0] * (n + 1)
+        word_cost = self.word_cost
+        words = self.words
+        for i in range(n):
+            base = best[i]
+            for size in range(1, min(_MAX_WORD, n - i) + 1):
+                piece = run[i:i + size]
+                if size > 1 and piece not in words:
+                    continue
+                c = base + word_cost(piece)
+                if c < best[i + size]:
+                    best[i + size] = c
+                    back[i + size] = i
+        out = [0.0] * n
+        j = n
+        while j > 0:
+            i = back[j]
+            share = (best[j] - best[i]) / (j - i)
+            for k in range(i, j):
+                out[k] = share
+            j = i
+        return out
 
     def costs(self, text: str) -> list[float]:
-        """Per-character costs of ``text``."""
+        """Per-character costs of ``text``: the word (or flat) cost of each character
+        interpolated with its running-text bigram cost (for ideographs and punctuation)."""
         folded = text.translate(self._fold)
+        base = self._base_costs(folded)
+        keys = folded.translate(_PD_STYLE)
+        bigram = self.bigram_cost
+        out = []
+        prev = "\n"
+        for ch, key, cost in zip(folded, keys, base):
+            if ch > "\x7f" and ch != "\u3000" and _category(ch) in _TEXTUAL:
+                cost = _LAMBDA * cost + (1 - _LAMBDA) * bigram(prev, key)
+            out.append(cost)
+            prev = key
+        return out
+
+    def end_cost(self, last: str) -> float:
+        """The cost of a line ending after ``last`` (sentences end with "。", not "、")."""
+        key = last.translate(self._fold).translate(_PD_STYLE)
+        return (1 - _LAMBDA) * self.bigram_cost(key, "\n")
+
+    def _base_costs(self, folded: str) -> list[float]:
+        """Word costs of ideograph runs and flat costs of everything else."""
         cats = [_category(ch) for ch in folded]
         out: list[float] = []
-        prev_han: str | None = None
         prev = ""
-        for i, (ch, cat) in enumerate(zip(folded, cats)):
+        i, n = 0, len(folded)
+        while i < n:
+            ch, cat = folded[i], cats[i]
             if cat == "han":
-                out.append(self.han_cost(prev_han, ch))
-                prev_han = ch
+                j = i
+                while j < n and cats[j] == "han":
+                    j += 1
+                out += self.han_run_costs(folded[i:j])
+                prev = folded[j - 1]
+                i = j
+                continue
+            if cat == "latin":
+                odd_neighbour = any(0 <= j < n and cats[j] in _NON_TEXT for j in (i - 1, i + 1))
+                out.append(SUSPICIOUS if odd_neighbour else LATIN1_LETTER)
+            elif ch in _CLAUSE_PUNCT and (not prev or prev in _NO_CLAUSE_PUNCT_AFTER):
+                out.append(SUSPICIOUS)  # "。" cannot open a line or follow "，" or "（"
+            elif ch == "\u3000" and (not prev or prev.isspace()):
+                out.append(NEUTRAL)     # indentation
+            elif ch > " " and ch < "\x7f" and 0 < i < n - 1 and cats[i - 1] == "han" and cats[i + 1] == "han":
+                out.append(LONE_ASCII)  # one ASCII character inside Chinese: a stripped GBK byte?
+            elif ch in _ASCII_PUNCT and any(0 <= j < n and cats[j] == "han" for j in (i - 1, i + 1)):
+                out.append(ASCII_PUNCT_IN_CHINESE)
             else:
-                prev_han = None
-                if cat == "latin":
-                    odd_neighbour = any(0 <= j < len(cats) and cats[j] in _NON_TEXT for j in (i - 1, i + 1))
-                    out.append(SUSPICIOUS if odd_neighbour else LATIN1_LETTER)
-                elif ch in _CLAUSE_PUNCT and (not prev or prev in _NO_CLAUSE_PUNCT_AFTER):
-                    out.append(SUSPICIOUS)  # "。" cannot open a line or follow "，" or "（"
-                elif ch == "\u3000" and (not prev or prev.isspace()):
-                    out.append(NEUTRAL)     # indentation
-                elif ch in _ASCII_PUNCT and any(
-                        0 <= j < len(cats) and cats[j] == "han" for j in (i - 1, i + 1)):
-                    out.append(ASCII_PUNCT_IN_CHINESE)
-                else:
-                    out.append(_PUNCT_COST.get(ch, RARE_PUNCT if ch in _NEUTRAL_CHARS else _FLAT[cat]))
+                out.append(_PUNCT_COST.get(ch, RARE_PUNCT if ch in _NEUTRAL_CHARS else _FLAT[cat]))
             prev = ch
+            i += 1
         return out
 
     def cost(self, text: str) -> float:
-        """Mean cost of the informative characters (all characters if none is)."""
+        """Mean cost of the informative (non-ASCII) characters, or of all if there are none."""
         c = self.costs(text)
-        informative = [x for x in c if x != NEUTRAL] or c
+        informative = [x for x, ch in zip(c, text) if ch > "\x7f"] or c
         return sum(informative) / len(informative) if informative else 0.0
 
 

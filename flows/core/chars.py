@@ -5,6 +5,9 @@ Everything here is a constant or a tiny predicate; the regexes are compiled once
 from __future__ import annotations
 
 import re
+from typing import Iterable
+
+import numpy as np
 
 #: CJK unified ideographs (basic block, extension A, compatibility) as a regex class body.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -36,3 +39,27 @@ def han_count(text: str) -> int:
 def touches_chinese(ch: str) -> bool:
     """True when ``ch`` is an ideograph, full-width Chinese punctuation or U+3000."""
     return bool(ch) and bool(CHINESE_RE.match(ch))
+
+
+def char_class(chars: Iterable[str]) -> str:
+    """A regex character-class body for ``chars``, with consecutive code points as ranges
+    (a class of single characters thousands long makes ``re`` slow)."""
+    codes = sorted({ord(c) for c in chars})
+    out, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        out.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return "".join(out)
+
+
+def count_differences(a: str, b: str) -> int:
+    """Positions where two strings differ (at C speed); their length difference if unequal."""
+    if len(a) != len(b):
+        return abs(len(a) - len(b)) or 1
+    x = np.frombuffer(a.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    y = np.frombuffer(b.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int(np.count_nonzero(x != y))

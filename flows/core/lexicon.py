@@ -1,35 +1,42 @@
-"""Chinese word and character frequencies from jieba's dictionary.
+"""Chinese word and character frequencies: the data of the language model.
 
-jieba ships ``dict.txt``: about 350,000 Simplified words with corpus frequencies.
-From it we derive character unigram counts and within-word character bigram
-counts (the "character-level language model" of the repair engine) and keep the
-word frequencies for choosing between one-to-many Traditional→Simplified forms.
+* jieba's ``dict.txt``: about 350,000 Simplified words with corpus frequencies.
+  We keep the word frequencies (segmentation scores, one-to-many
+  Traditional→Simplified forms) and derive character counts inside words.
+* ``data/char_bigrams.tsv.gz``: character unigram and bigram counts of running
+  news text (People's Daily 1998, training partition; built by
+  ``bench/build_char_bigrams.py``), for what words do not know: what follows
+  a word, punctuation, digits.
 
-Parsing the text file takes about a second, so the derived tables are cached
-with :mod:`marshal` in the user's cache folder (``$JINGWEN_CACHE`` or
-``~/.cache/jingwen``), keyed by the dictionary's size and modification time.
-The cache only ever holds plain dicts written by this module.
+Parsing takes about a second, so the tables are cached with :mod:`marshal` in
+the user's cache folder (``$JINGWEN_CACHE`` or ``~/.cache/jingwen``), keyed by
+the source files' sizes and modification times. The cache only ever holds
+plain dicts written by this module.
 """
 from __future__ import annotations
 
 import functools
+import gzip
 import marshal
 import os
 import pathlib
 import tempfile
 from dataclasses import dataclass
 
-_FORMAT = 1
+_FORMAT = 2
+BIGRAMS = pathlib.Path(__file__).resolve().parent / "data" / "char_bigrams.tsv.gz"
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Word frequencies plus character unigram and within-word bigram counts."""
+    """Word frequencies, character counts inside words, and running-text character counts."""
 
     words: dict[str, int]
-    unigrams: dict[str, int]
-    bigrams: dict[str, int]
+    unigrams: dict[str, int]      # characters inside jieba's words
+    bigrams: dict[str, int]       # character pairs inside jieba's words
     total: int
+    text_unigrams: dict[str, int]  # characters of running text ("\n": paragraph boundary)
+    text_bigrams: dict[str, int]   # character pairs of running text
 
     def word_freq(self, word: str) -> int:
         return self.words.get(word, 0)
@@ -46,6 +53,19 @@ def cache_dir() -> pathlib.Path:
     root = os.environ.get("JINGWEN_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "jingwen")
     return pathlib.Path(root)
+
+
+def _parse_text_counts(path: pathlib.Path) -> tuple[dict, dict]:
+    uni: dict[str, int] = {}
+    bi: dict[str, int] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            key, count = line.rstrip("\n").rsplit("\t", 1)
+            key = key.replace("\\n", "\n")
+            (uni if len(key) == 1 else bi)[key] = int(count)
+    return uni, bi
 
 
 def _parse(path: pathlib.Path) -> tuple[dict, dict, dict]:
@@ -71,17 +91,18 @@ def _parse(path: pathlib.Path) -> tuple[dict, dict, dict]:
 def load() -> Lexicon:
     """The lexicon, from the marshal cache when it is fresh, else parsed and cached."""
     path = _dict_path()
-    st = path.stat()
-    cache = cache_dir() / f"lexicon-v{_FORMAT}-{st.st_size}-{int(st.st_mtime)}.marshal"
+    stamp = "-".join(f"{p.stat().st_size}-{int(p.stat().st_mtime)}" for p in (path, BIGRAMS))
+    cache = cache_dir() / f"lexicon-v{_FORMAT}-{stamp}.marshal"
     try:
-        words, uni, bi = marshal.loads(cache.read_bytes())
+        words, uni, bi, tuni, tbi = marshal.loads(cache.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         words, uni, bi = _parse(path)
+        tuni, tbi = _parse_text_counts(BIGRAMS)
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False) as tmp:
-                tmp.write(marshal.dumps((words, uni, bi)))
+                tmp.write(marshal.dumps((words, uni, bi, tuni, tbi)))
             os.replace(tmp.name, cache)
         except OSError:
             pass  # a read-only home only costs the parse next time
-    return Lexicon(words, uni, bi, sum(uni.values()))
+    return Lexicon(words, uni, bi, sum(uni.values()), tuni, tbi)

@@ -3,134 +3,313 @@
 GBK writes each Chinese character as two bytes and ASCII as one. When one byte
 of a GBK stream is lost, added, replaced by ``?`` or stripped of its high bit,
 the decoder pairs the wrong bytes from there on, producing plausible-looking
-but meaningless characters, until an ASCII byte puts it back in step::
+but meaningless characters, until it is back in step: at the next ASCII byte,
+or at a pair it cannot decode, where it gives up on one byte (U+FFFD)::
 
     （作者為中華全國總工會   ->   ?。ㄗ髡邽橹腥A全國總工會
     關係。”勞動關係          ->   關係?!眲趧雨P係
+    城市市长参加的会议，在   ->   城市谐げ渭拥幕嵋椋�在
 
-The fix re-encodes the garbled run as GBK and shifts it back by one byte:
+The fix re-encodes the garbled run as GBK and shifts it by one byte:
 
-* **drop**: the first byte belongs to a lost (or an extra) character; the rest
-  pairs up correctly;
+* **drop**: the first byte belonged to a lost character (or was an extra byte);
+  the rest pairs up correctly;
 * **high bit**: the ASCII character just before the run is a lead byte that
-  lost its high bit (``!`` was ``0xA1``); put it back in front.
+  lost its high bit (``!`` was ``0xA1``): put it back in front;
+* **question mark**: a ``?`` just before the run replaced the lead byte of a
+  character whose second byte starts the run.
 
-If the shifted run ends on half a character, the following ASCII character
-(``A`` in ``腥A``) is its second byte. A ``?`` just before the run stands for
-the character that was lost: at the start of a line, a lost character whose
-surviving byte is ``0xA1`` is the ideographic space used for indentation;
-before a closing quotation mark it is the full stop that ends the quoted
-sentence; otherwise it stays U+FFFD (``lost_chars``).
+Where the run ends on half a character, the other half is the following ASCII
+byte (``A`` in ``腥A``) or the byte the decoder gave up on (U+FFFD), which must
+be one that it could not pair with the byte after it. A character known only by
+one byte is chosen by the language model among the GBK characters with that
+byte (``lost_char_guessed``); at the start of a line a lost character ending in
+``0xA1`` is the ideographic space used for indentation; a ``?`` before a
+closing quotation mark is the full stop that ended the quoted sentence. A lone
+U+FFFD between two characters that make a word was an extra byte
+(``stray_byte_removed``).
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
+from dataclasses import dataclass
 
-from . import charlm
-from .chars import is_han
-from .mojibake import LOST, MARGIN, _suspect_re
+from . import charlm, lexicon
+from .charlm import READS_LIKE_TEXT
+from .chars import HAN, is_han
+from .mojibake import LOST, MARGIN, _gbk_rejects, _suspect_re
 
-_GB = "gb18030"
-_MAX_SHIFT_BACK = 6      # how far before the first suspicious character the damage may start
+_GB = "gbk"
+_GB18030 = "gb18030"     # garbled runs may hold private-use characters of GBK's user area
+_MAX_SHIFT_BACK = 8      # how far before the first suspicious character the damage may start
+_MAX_RUN_BACK = 60       # how far before a resync U+FFFD the damage may start
+_CONTEXT = 3             # characters of context on each side when choosing a character
+_FINALISTS = 3           # re-alignments whose lost characters are guessed
 _CLOSING = "”’」』）》"
+_PUNCT = "，。、；：？！“”《》（）"
 #: Dropping a byte leaves it unexplained; putting a stripped high bit back explains
 #: the ASCII character too, so it wins a tie. (Candidates compete on total cost.)
 _DROP_PENALTY = 1.0
+#: Dropping the first byte means an extra byte (any of ~126 values) or one byte of a
+#: lost character (which fixes that byte): with equal odds of the two kinds of damage
+#: the lost-character reading is ~63 times more likely a priori: log(63) nats.
+_INSERT_BONUS = 4.1
+_COMMON = 20             # characters seen fewer times in jieba's dictionary are never guessed
+_STRAY_WORD_FREQ = 100   # neighbours of a lone U+FFFD that make a word this frequent: extra byte
 
 
-def _run_bounds(line: str, i: int) -> tuple[int, int]:
-    """The run of non-ASCII characters around index ``i``."""
+# -- character pools -----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=512)
+def _chars_with_byte(byte: int, position: int) -> tuple[str, ...]:
+    """Common GBK characters (and Chinese punctuation) whose lead (position 0) or trail
+    (position 1) byte is ``byte``."""
+    uni = lexicon.load().unigrams
+    out = []
+    for other in range(0x40, 0xFF):
+        pair = bytes([byte, other]) if position == 0 else bytes([other, byte])
+        try:
+            ch = pair.decode(_GB)
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and ((is_han(ch) and uni.get(ch, 0) >= _COMMON) or ch in _PUNCT):
+            out.append(ch)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _common_chars() -> tuple[str, ...]:
+    """The ~4,000 most frequent characters that GBK encodes in two bytes."""
+    uni = lexicon.load().unigrams
+    out = []
+    for c in sorted((c for c, n in uni.items() if n >= 2000), key=lambda c: -uni[c])[:4000]:
+        try:
+            if len(c.encode(_GB)) == 2:
+                out.append(c)
+        except UnicodeEncodeError:
+            pass
+    return tuple(out)
+
+
+def _fits_resync(chars, next_char: str) -> list[str]:
+    """The characters whose trail byte a GBK decoder would give up on before ``next_char``."""
+    nxt = next_char.encode(_GB18030, errors="replace")[0]
+    rejects = _gbk_rejects()
+    return [c for c in chars if (c.encode(_GB)[1], nxt) in rejects]
+
+
+def _choose(left: str, options, right: str, bonus: dict[str, float] | None = None) -> str:
+    """The option that makes ``left + option + right`` cheapest under the language model."""
+    model = charlm.model()
+    best, best_cost = "", float("inf")
+    for opt in options:
+        c = sum(model.costs(left + opt + right)) - (bonus or {}).get(opt, 0.0)
+        if c < best_cost:
+            best, best_cost = opt, c
+    return best
+
+
+# -- finding and re-aligning runs ---------------------------------------------------------
+
+@dataclass
+class _Candidate:
+    op: str              # drop, high_bit or question
+    start: int           # first replaced index of the line
+    end: int             # end of the replaced stretch
+    text: str            # decoded middle part
+    dropped: int | None  # the byte the shift set aside (a lost character's, or an extra one)
+    last_lead: int | None  # lead byte of a last character whose trail byte is missing
+    hole: bool           # the run ended on a U+FFFD
+
+
+def _run_bounds(line: str, i: int) -> tuple[int, int, bool]:
+    """The garbled run around index ``i``: non-ASCII characters back to the previous
+    ASCII byte or U+FFFD, forward to the next one; True if it ends on U+FFFD."""
     a = i
-    while a > 0 and ord(line[a - 1]) > 0x7F:
+    while a > 0 and ord(line[a - 1]) > 0x7F and line[a - 1] != LOST:
         a -= 1
     b = i
-    while b < len(line) and ord(line[b]) > 0x7F:
+    while b < len(line) and ord(line[b]) > 0x7F and line[b] != LOST:
         b += 1
-    return a, b
+    return a, b, b < len(line) and line[b] == LOST
 
 
-def _candidates(line: str, a: int, b: int, bad: int):
-    """Yield (start, end, replacement, (lost, guessed), op) for every way to re-align the run."""
-    for k in range(max(a, bad - _MAX_SHIFT_BACK), bad + 1):
+def _shifts(line: str, a: int, b: int, hole: bool, ks: list[int]):
+    """Every way to re-align the run [a, b): for each damage point k and operation."""
+    for k in ks:
         try:
-            raw = line[k:b].encode(_GB)
+            raw = line[k:b].encode(_GB18030)
         except UnicodeEncodeError:
             continue
-        if len(raw) != 2 * (b - k):
+        if not raw or len(raw) != 2 * (b - k):
             continue
-        options = [("drop", raw[1:], k, raw[0])]
-        if k == a and a > 0 and 0x21 <= ord(line[a - 1]) <= 0x7E and line[a - 1] != "?":
-            options.append(("high_bit", bytes([ord(line[a - 1]) | 0x80]) + raw, a - 1, None))
-        for op, body, start, dropped in options:
-            end = b
-            lost_tail = False
+        ops = [("drop", raw[1:], k, raw[0])]
+        if k == a and a > 0:
+            before = line[a - 1]
+            if before == "?":
+                ops.append(("question", raw[1:], a - 1, raw[0]))
+            elif "!" <= before <= "~":
+                ops.append(("high_bit", bytes([ord(before) | 0x80]) + raw, a - 1, None))
+        for op, body, start, dropped in ops:
+            end, last_lead = b, None
             if len(body) % 2:
-                if end < len(line) and 0x40 <= ord(line[end]) <= 0x7E:
-                    body += line[end].encode("ascii")
-                    end += 1
+                if hole:
+                    last_lead, body, end = body[-1], body[:-1], b + 1
+                elif end < len(line) and "@" <= line[end] <= "~":
+                    body, end = body + line[end].encode("ascii"), end + 1
                 else:
-                    body, lost_tail = body[:-1], True
+                    last_lead, body = body[-1], body[:-1]
+            elif hole:
+                end = b + 1  # the byte given up on was extra
             try:
-                text = body.decode(_GB)
+                text = body.decode(_GB18030)
             except UnicodeDecodeError:
                 continue
-            if any(ord(c) < 0x80 for c in text):
-                continue  # a realigned run holds only double-byte characters
-            lost = guessed = 0
-            if start > 0 and line[start - 1] == "?":
-                start -= 1
-                filler = _lost_char(line, start, text, dropped)
-                lost += filler == LOST
-                guessed += filler != LOST
-                text = filler + text
-            if lost_tail:
-                text += LOST
-                lost += 1
-            yield start, end, text, (lost, guessed), op
+            if not any(ord(c) < 0x80 for c in text):  # a realigned run holds only double-byte characters
+                yield _Candidate(op, start, end, text, dropped, last_lead, hole)
 
 
-def _lost_char(line: str, at: int, following: str, dropped: int | None) -> str:
-    """What the ``?`` at ``line[at]`` most likely was (see the module docstring)."""
-    if not line[:at].strip() and dropped == 0xA1:
-        return "\u3000"
-    if following[:1] in _CLOSING and at > 0 and is_han(line[at - 1]):
-        return "。"
-    return LOST
+def _complete(line: str, c: _Candidate) -> tuple[str, int]:
+    """The replacement for a candidate, with its lost characters guessed; and how many."""
+    left = line[max(0, c.start - _CONTEXT):c.start]
+    right = (c.text or line[c.end:])[:_CONTEXT]
+    head, guessed = "", 0
+    if c.op == "question":
+        if not line[:c.start].strip() and c.dropped == 0xA1:
+            head = "\u3000"  # an indentation character at the start of a line
+        else:
+            head = _choose(left, _chars_with_byte(c.dropped, 1), right) or LOST
+        guessed = 1
+    elif c.op == "drop":
+        options = ("",) + _chars_with_byte(c.dropped, 1) + _chars_with_byte(c.dropped, 0)
+        head = _choose(left, options, right, {o: _INSERT_BONUS for o in options if o})
+        guessed = int(bool(head))
+    elif c.start > 0 and line[c.start - 1] == "?" and c.text[:1] in _CLOSING and c.start > 1 \
+            and is_han(line[c.start - 2]):
+        head, guessed = "。", 1  # high bit after a "?" before a closing quote: "?!" was "。”"
+    text = head + c.text
+    if c.last_lead is not None:
+        options = _chars_with_byte(c.last_lead, 0)
+        if c.hole and c.end < len(line):
+            options = _fits_resync(options, line[c.end])
+        last = _choose((line[:c.start] + text)[-_CONTEXT:], options, line[c.end:c.end + _CONTEXT])
+        text += last or LOST
+        guessed += bool(last)
+    return text, guessed
 
+
+def _start_of(line: str, c: _Candidate) -> int:
+    """A "?" before a closing quote that the high-bit repair explains is replaced too."""
+    if c.op == "high_bit" and c.start > 1 and line[c.start - 1] == "?" and c.text[:1] in _CLOSING:
+        return c.start - 1
+    return c.start
+
+
+# -- triggers -----------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern:
+    """Where misalignment shows: a character clean text rarely holds, the U+FFFD of a
+    decoder getting back in step, or one ASCII character (a stripped or replaced lead
+    byte) between ideographs."""
+    return re.compile(f"{_suspect_re().pattern}|\ufffd|(?<=[{HAN}])[!-~](?=[{HAN}])")
+
+
+def _runs_for(line: str, j: int) -> tuple[int, int, bool, list[int]] | None:
+    """(run start, run end, ends on U+FFFD, damage points to try) for the trigger at ``j``."""
+    ch = line[j]
+    if ch == LOST:
+        if not (j and ord(line[j - 1]) > 0x7F and line[j - 1] != LOST):
+            return None
+        a = _run_bounds(line, j - 1)[0]
+        return a, j, True, list(range(max(a, j - _MAX_RUN_BACK), j))
+    if ord(ch) < 0x80:
+        a = j + 1
+        _, b, hole = _run_bounds(line, a)
+        return (a, b, hole, [a]) if b > a else None
+    a, b, hole = _run_bounds(line, j)
+    return a, b, hole, sorted({a} | set(range(max(a, j - _MAX_SHIFT_BACK), j + 1)))
+
+
+def _lone_lost(line: str, j: int) -> tuple[int, int, str, str] | None:
+    """A U+FFFD that is not the end of a garbled run: (start, end, replacement, kind).
+
+    After an ASCII character inside Chinese, the two are one character: a lead byte
+    replaced by ``?`` or stripped of its high bit, and the trail byte the decoder gave up
+    on. Between two characters that make a word, it was an extra byte.
+    """
+    if j < 1 or j + 1 >= len(line):
+        return None
+    before, after = line[j - 1], line[j + 1]
+    if "!" <= before <= "~":
+        pool = _common_chars() if before == "?" else _chars_with_byte(ord(before) | 0x80, 0)
+        options = _fits_resync(pool, after)
+        if options:
+            left = line[max(0, j - 1 - _CONTEXT):j - 1]
+            return j - 1, j + 1, _choose(left, options, line[j + 1:j + 1 + _CONTEXT]), "lost_char_guessed"
+        return None
+    if is_han(before) and is_han(after) and lexicon.load().word_freq(before + after) >= _STRAY_WORD_FREQ:
+        return j, j + 1, "", "stray_byte_removed"
+    return None
+
+
+# -- the fix ---------------------------------------------------------------------------------
 
 def fix_misaligned_gbk(line: str) -> tuple[str, Counter]:
     """Re-align GBK runs garbled by one damaged byte (``misaligned_gbk``)."""
     fixes: Counter = Counter()
-    suspect = _suspect_re()
+    trigger = _trigger_re()
+    model = charlm.model()
     pos = 0
-    while True:
-        m = suspect.search(line, pos)
-        if m is None:
-            break
-        bad = m.start()
-        a, b = _run_bounds(line, bad)
-        best = None
-        model = charlm.model()
-        lo, hi = max(0, a - 3), min(len(line), b + 3)  # the same stretch of line for every candidate
-        for start, end, text, lost, op in _candidates(line, a, b, bad):
-            new = line[lo:start] + text + line[end:hi]
-            score = sum(model.costs(new)) + (_DROP_PENALTY if op == "drop" else 0.0)
-            if best is None or score < best[0]:
-                best = (score, start, end, text, lost, new)
-        if best is not None:
-            new = best[5]
-            old = line[lo:hi]
-            if not (charlm.cost(new) + MARGIN <= charlm.cost(old) and charlm.cost(new) < charlm.READS_LIKE_TEXT):
-                best = None
-        if best is None:
-            pos = m.end()
+    while (m := trigger.search(line, pos)) is not None:
+        j = m.start()
+        if line[j] == LOST:
+            lone = _lone_lost(line, j)
+            if lone and (lone[3] == "stray_byte_removed" or _accept(line, *lone[:3])):
+                start, end, text, kind = lone
+                line = line[:start] + text + line[end:]
+                fixes[kind] += 1
+                pos = start + len(text)
+                continue
+        found = _runs_for(line, j)
+        if found is None:
+            pos = j + 1
             continue
-        _, start, end, text, lost, _ = best
+        a, b, hole, ks = found
+        lo, hi = max(0, a - 1 - _CONTEXT), min(len(line), b + 1 + _CONTEXT)
+        ranked = []
+        for c in _shifts(line, a, b, hole, ks):
+            rough = c.text + (LOST if c.last_lead is not None else "")
+            new = line[lo:c.start] + rough + line[c.end:hi]
+            ranked.append((sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0), id(c), c))
+        ranked.sort(key=lambda r: r[:2])
+        best = None
+        for _, _, c in ranked[:_FINALISTS]:
+            text, guessed = _complete(line, c)
+            start = _start_of(line, c)
+            new = line[lo:start] + text + line[c.end:hi]
+            score = sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0)
+            if best is None or score < best[0]:
+                best = (score, start, c.end, text, guessed)
+        if best is None or not _accept(line, best[1], best[2], best[3]):
+            pos = j + 1
+            continue
+        _, start, end, text, guessed = best
         line = line[:start] + text + line[end:]
         fixes["misaligned_gbk"] += 1
-        if lost[0]:
-            fixes["lost_chars"] += lost[0]
-        if lost[1]:
-            fixes["lost_char_guessed"] += lost[1]
+        if guessed:
+            fixes["lost_char_guessed"] += guessed
+        if LOST in text:
+            fixes["lost_chars"] += text.count(LOST)
         pos = start + len(text)
     return line, fixes
+
+
+def _accept(line: str, start: int, end: int, text: str) -> bool:
+    """The referee: the repaired stretch must read clearly better, and like real text."""
+    lo, hi = max(0, start - _CONTEXT), min(len(line), end + _CONTEXT)
+    new = line[lo:start] + text + line[end:hi]
+    new_cost = charlm.cost(new)
+    return new_cost + MARGIN <= charlm.cost(line[lo:hi]) and new_cost < READS_LIKE_TEXT

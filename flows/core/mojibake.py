@@ -24,10 +24,11 @@ import codecs
 import functools
 import re
 from collections import Counter
-from typing import Callable, Iterable
+from typing import Callable
 
-from . import charlm
+from . import charlm, script
 from .charlm import READS_LIKE_TEXT
+from .chars import char_class
 
 #: How much a candidate must lower the cost (nats per character) to win.
 MARGIN = 2.0
@@ -69,21 +70,9 @@ def _suspect_re() -> re.Pattern:
     for trad, simp in table.items():
         if simp in common:
             common.add(chr(trad))
-    allowed = _ranges(ord(c) for c in common)
+    allowed = char_class(common)
     return re.compile(f"[\u3040-\u30ff\u3100-\u312f\uac00-\ud7af\u2500-\u257f\ue000-\uf8ff\ufffd]"
                       f"|(?=[\u3400-\u9fff\uf900-\ufaff])[^{allowed}]")
-
-
-def _ranges(codes: Iterable[int]) -> str:
-    codes = sorted(set(codes))
-    out, i = [], 0
-    while i < len(codes):
-        j = i
-        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
-            j += 1
-        out.append(chr(codes[i]) if i == j else f"{chr(codes[i])}-{chr(codes[j])}")
-        i = j + 1
-    return "".join(re.escape(x) if len(x) == 1 else x for x in out)
 
 
 def looks_suspect(text: str) -> bool:
@@ -237,7 +226,7 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
         span = m.group()
         if len(span) < 2:
             continue
-        fixed, holes = _utf8_from_gbk(span)
+        fixed, holes = _utf8_from_gbk(span, line[m.end():m.end() + 2])
         if fixed is None or not _better(span, fixed):
             continue
         out.append(line[pos:m.start()])
@@ -252,8 +241,9 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
     return "".join(out), fixes
 
 
-def _utf8_from_gbk(span: str) -> tuple[str | None, int]:
-    """Re-encode ``span`` as GBK and decode as UTF-8, restoring a few lost bytes."""
+def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
+    """Re-encode ``span`` as GBK and decode as UTF-8, restoring a few lost bytes
+    (``right``: the text after the span, empty at the end of a line)."""
     parts: list[bytes | None] = []
     for ch in span:
         if ch in "\ufffd?":
@@ -274,23 +264,49 @@ def _utf8_from_gbk(span: str) -> tuple[str | None, int]:
     known = sum(len(p) for p in parts if p is not None)
     if len(holes) > max(1, int((known + len(holes)) * MAX_GUESSED_BYTES)):
         return None, 0
-    text = _fill_holes(parts, holes)
+    text = _fill_holes(parts, holes, right)
     if text is None and span.endswith("?") and holes[-1] == len(parts) - 1:
         # a trailing "?" that no byte explains is an ordinary question mark
-        text, n = _utf8_from_gbk(span[:-1])
+        text, n = _utf8_from_gbk(span[:-1], "?" + right)
         return (text + "?" if text is not None else None), n
     return text, len(holes)
 
 
 _CONTINUATION = range(0x80, 0xC0)
-_BEAM = 16          # partial fills kept per hole (more when they tie)
+_BEAM = 16         # partial fills kept per hole (more when they tie)
 _BEAM_MAX = 64
+#: Cost added to a guessed Traditional-only character in a Simplified context.
+TRADITIONAL_GUESS_PENALTY = 4.0
 
 
-def _fill_holes(parts: list[bytes | None], holes: list[int]) -> str | None:
-    """Beam search over the lost bytes: each hole is a UTF-8 continuation byte; the
-    language model scores the characters each choice completes."""
+@functools.lru_cache(maxsize=1)
+def _gbk_rejects() -> frozenset[tuple[int, int]]:
+    """Byte pairs (lead, next) on which a GBK decoder fails and emits U+FFFD for the lead."""
+    bad = set()
+    for lead in range(0x80, 0x100):
+        for nxt in range(0x100):
+            try:
+                bytes([lead, nxt]).decode("gbk")
+            except UnicodeDecodeError:
+                bad.add((lead, nxt))
+    return frozenset(bad)
+
+
+def _hole_bytes(next_byte: int | None) -> list[int]:
+    """The bytes a U+FFFD can stand for: a GBK decoder only gives up on a byte that makes
+    an invalid pair with the byte after it (any byte at the end of a run)."""
+    if next_byte is None:
+        return list(_CONTINUATION)
+    rejects = _gbk_rejects()
+    return [b for b in _CONTINUATION if (b, next_byte) in rejects]
+
+
+def _fill_holes(parts: list[bytes | None], holes: list[int], right: str) -> str | None:
+    """Beam search over the lost bytes: each hole is a UTF-8 continuation byte that the
+    GBK decoder could not pair with the next byte; the language model scores the
+    characters each choice completes."""
     model = charlm.model()
+    trad = script.tables().trad_only
     decoder = codecs.getincrementaldecoder("utf-8")
     head = b"".join(parts[:holes[0]])  # type: ignore[arg-type]
     dec = decoder()
@@ -298,23 +314,34 @@ def _fill_holes(parts: list[bytes | None], holes: list[int]) -> str | None:
         text0 = dec.decode(head, final=False)
     except UnicodeDecodeError:
         return None
-    pending0 = dec.getstate()[0]
+    known = "".join(_decode_partial(p) or "" for p in parts if p is not None)
+    penalty = 0.0 if not trad.isdisjoint(known) else TRADITIONAL_GUESS_PENALTY
     # beam: (cost, decoded text, undecoded pending bytes)
-    beams: list[tuple[float, str, bytes]] = [(sum(model.costs(text0)), text0, pending0)]
+    beams: list[tuple[float, str, bytes]] = [(sum(model.costs(text0)), text0, dec.getstate()[0])]
     for k, h in enumerate(holes):
         nxt = holes[k + 1] if k + 1 < len(holes) else len(parts)
         seg = b"".join(parts[h + 1:nxt])  # type: ignore[arg-type]
         final = k == len(holes) - 1
+        following = parts[h + 1] if h + 1 < len(parts) else None
+        candidates = _hole_bytes(following[0] if following else None)
         grown: list[tuple[float, str, bytes]] = []
         for cost, text, pending in beams:
-            for b in _CONTINUATION:
+            for b in candidates:
                 dec = decoder()
                 try:
                     new = dec.decode(pending + bytes([b]) + seg, final=final)
                 except UnicodeDecodeError:
                     continue
                 prev = text[-1:]
-                added = sum(model.costs(prev + new)[len(prev):]) if new else 0.0
+                if final:  # the text after the span (or the end of the line) judges the last choice
+                    scored = prev + new + right
+                    added = sum(model.costs(scored)[len(prev):])
+                    if not right and scored:
+                        added += model.end_cost(scored[-1])
+                else:
+                    added = sum(model.costs(prev + new)[len(prev):]) if new else 0.0
+                if penalty and not trad.isdisjoint(new):
+                    added += penalty * sum(1 for c in new if c in trad)
                 grown.append((cost + added, text + new, dec.getstate()[0]))
         if not grown:
             return None

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .chars import CJK_PUNCT, HAN
+from .chars import CJK_PUNCT, HAN, count_differences
 
 # -- characters ------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ def normalize_unicode(text: str) -> tuple[str, int]:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text, 0
     out = unicodedata.normalize("NFC", text)
-    return out, sum(a != b for a, b in zip(text, out)) + abs(len(text) - len(out))
+    return out, count_differences(text, out)
 
 
 def normalize_fullwidth(text: str) -> tuple[str, int]:
@@ -67,7 +67,7 @@ def normalize_fullwidth(text: str) -> tuple[str, int]:
     if not n:
         return text, 0
     out = text.translate(_FULLWIDTH_TABLE)
-    return out, sum(a != b for a, b in zip(text, out))
+    return out, count_differences(text, out)
 
 
 def remove_invisible(text: str) -> tuple[str, Counter]:
@@ -154,7 +154,7 @@ def _quotes(line: str, quote: str, pair: str) -> str:
 
 def normalize_punctuation(line: str) -> tuple[str, int]:
     """Full-width Chinese punctuation where it touches Chinese text (one line)."""
-    if line.isascii():
+    if line.isascii() or not _PUNCT_WORK_RE.search(line):
         return line, 0
     orig = line
     line = _SIMPLE_PUNCT_RE.sub(_simple_punct, line)
@@ -166,7 +166,7 @@ def normalize_punctuation(line: str) -> tuple[str, int]:
     line = _quotes(line, "'", "‘’")
     if line == orig:
         return line, 0
-    return line, max(1, sum(a != b for a, b in zip(orig, line)) + abs(len(orig) - len(line)))
+    return line, count_differences(orig, line)
 
 
 # -- whitespace ---------------------------------------------------------------------
@@ -187,9 +187,16 @@ def normalize_line_space(line: str) -> str:
 
 # -- all together ---------------------------------------------------------------------
 
+_CHARS_WORK_RE = re.compile("[&\uff01-\uff5e\uff61-\uff64\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+                            "\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+_PUNCT_WORK_RE = re.compile(r"[,:;?!()\"'.…]|--|－－|。。。")
+
+
 def normalize_chars(text: str) -> tuple[str, Counter]:
     """Entities, NFC, full-width forms and invisible characters, on the whole text."""
     counts: Counter = Counter()
+    if not _CHARS_WORK_RE.search(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return text, counts
     for kind, fn in (("html_entity", normalize_entities), ("unicode_nfc", normalize_unicode),
                      ("fullwidth_ascii", normalize_fullwidth)):
         text, n = fn(text)

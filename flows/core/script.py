@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
+from .chars import char_class, count_differences
 
 _MAX_WORD = 4  # longest dictionary word consulted around an ambiguous character
 
@@ -39,14 +40,10 @@ def _opencc_dict(name: str) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _char_class(chars: set[str]) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
-
-
 @dataclass(frozen=True)
 class _Tables:
     table: dict[int, str]          # Traditional char -> first Simplified candidate
-    trad_only: re.Pattern          # characters that never occur in Simplified text
+    trad_only: frozenset[str]      # characters that never occur in Simplified text
     ambiguous: dict[str, tuple[str, ...]]  # char -> its possible Simplified forms
     ambiguous_re: re.Pattern
     phrases: dict[str, str]        # TSPhrases
@@ -82,22 +79,25 @@ def tables() -> _Tables:
     phrase_re = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
     return _Tables(
         table=table,
-        trad_only=re.compile(f"[{_char_class(trad_only)}]"),
+        trad_only=frozenset(trad_only),
         ambiguous=ambiguous,
-        ambiguous_re=re.compile(f"[{_char_class(set(ambiguous))}]"),
+        ambiguous_re=re.compile(f"[{char_class(ambiguous)}]"),
         phrases=phrases,
         phrase_re=phrase_re,
     )
 
 
 def traditional_only_chars() -> str:
-    """The characters that mark a text as Traditional (for the validation suite)."""
-    return tables().trad_only.pattern[1:-1]
+    """The characters that mark a text as Traditional, as a regex class body (for the suite)."""
+    return char_class(tables().trad_only)
 
 
 def count_traditional(text: str) -> int:
-    """Number of Traditional-only characters in ``text``."""
-    return len(tables().trad_only.findall(text))
+    """Number of Traditional-only characters in ``text`` (a set test first: ~50 MB/s)."""
+    trad = tables().trad_only
+    if trad.isdisjoint(text):
+        return 0
+    return sum(1 for ch in text if ch in trad)
 
 
 def fold(text: str) -> str:
@@ -132,7 +132,7 @@ def to_simplified(text: str, traditional: bool | None = None) -> tuple[str, int]
     """
     t = tables()
     if traditional is None:
-        traditional = bool(t.trad_only.search(text))
+        traditional = not t.trad_only.isdisjoint(text)
     if not traditional:
         return text, 0
     out: list[str] = []
@@ -143,8 +143,7 @@ def to_simplified(text: str, traditional: bool | None = None) -> tuple[str, int]
         pos = m.end()
     out.append(_convert_chars(text[pos:]))
     result = "".join(out)
-    changed = sum(a != b for a, b in zip(text, result)) if len(result) == len(text) else len(text)
-    return result, changed
+    return result, count_differences(text, result)
 
 
 def _convert_chars(segment: str) -> str:
