@@ -48,7 +48,7 @@ _MAX_RUN_BACK = 60       # how far before a resync U+FFFD the damage may start
 _CONTEXT = 3             # characters of context on each side when choosing a character
 _FINALISTS = 3           # re-alignments whose lost characters are guessed
 _CLOSING = "”’」』）》"
-_PUNCT = "，。、；：？！“”《》（）"
+_PUNCT = "，。、；：？！“”《》（）０１２３４５６７８９"
 #: Dropping a byte leaves it unexplained; putting a stripped high bit back explains
 #: the ASCII character too, so it wins a tie. (Candidates compete on total cost.)
 _DROP_PENALTY = 1.0
@@ -56,8 +56,13 @@ _DROP_PENALTY = 1.0
 #: lost character (which fixes that byte): with equal odds of the two kinds of damage
 #: the lost-character reading is ~63 times more likely a priori: log(63) nats.
 _INSERT_BONUS = 4.1
+#: For a lone U+FFFD nothing of the lost character is known but that its trail byte did
+#: not pair with the next byte: a smaller prior for "a character was lost here".
+_LONE_BONUS = 2.0
 _COMMON = 20             # characters seen fewer times in jieba's dictionary are never guessed
 _STRAY_WORD_FREQ = 100   # neighbours of a lone U+FFFD that make a word this frequent: extra byte
+#: A lone U+FFFD is damage by definition; what replaces it need only read better.
+_LONE_MARGIN = 0.5
 
 
 # -- character pools -----------------------------------------------------------------
@@ -81,9 +86,10 @@ def _chars_with_byte(byte: int, position: int) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _common_chars() -> tuple[str, ...]:
-    """The ~4,000 most frequent characters that GBK encodes in two bytes."""
+    """The ~4,000 most frequent characters that GBK encodes in two bytes, and Chinese
+    punctuation and full-width digits."""
     uni = lexicon.load().unigrams
-    out = []
+    out = list(_PUNCT)
     for c in sorted((c for c, n in uni.items() if n >= 2000), key=lambda c: -uni[c])[:4000]:
         try:
             if len(c.encode(_GB)) == 2:
@@ -237,22 +243,29 @@ def _lone_lost(line: str, j: int) -> tuple[int, int, str, str] | None:
     """A U+FFFD that is not the end of a garbled run: (start, end, replacement, kind).
 
     After an ASCII character inside Chinese, the two are one character: a lead byte
-    replaced by ``?`` or stripped of its high bit, and the trail byte the decoder gave up
-    on. Between two characters that make a word, it was an extra byte.
+    replaced by ``?`` or stripped of its high bit, and the trail byte the decoder gave
+    up on. Between two characters that make a word, it was an extra byte. Otherwise it
+    is the trail byte of a character whose lead byte was lost, or an extra byte: the
+    language model chooses.
     """
-    if j < 1 or j + 1 >= len(line):
+    if j < 1 or j + 1 >= len(line) or line[j + 1] == LOST:
         return None
     before, after = line[j - 1], line[j + 1]
+    right = line[j + 1:j + 1 + _CONTEXT]
     if "!" <= before <= "~":
         pool = _common_chars() if before == "?" else _chars_with_byte(ord(before) | 0x80, 0)
         options = _fits_resync(pool, after)
         if options:
             left = line[max(0, j - 1 - _CONTEXT):j - 1]
-            return j - 1, j + 1, _choose(left, options, line[j + 1:j + 1 + _CONTEXT]), "lost_char_guessed"
+            return j - 1, j + 1, _choose(left, options, right), "lost_char_guessed"
+        return None
+    if ord(before) < 0x80 or before == LOST:
         return None
     if is_han(before) and is_han(after) and lexicon.load().word_freq(before + after) >= _STRAY_WORD_FREQ:
         return j, j + 1, "", "stray_byte_removed"
-    return None
+    options = ("",) + tuple(_fits_resync(_common_chars(), after))
+    choice = _choose(line[max(0, j - _CONTEXT):j], options, right, {o: _LONE_BONUS for o in options if o})
+    return j, j + 1, choice, "lost_char_guessed" if choice else "stray_byte_removed"
 
 
 # -- the fix ---------------------------------------------------------------------------------
@@ -261,55 +274,58 @@ def fix_misaligned_gbk(line: str) -> tuple[str, Counter]:
     """Re-align GBK runs garbled by one damaged byte (``misaligned_gbk``)."""
     fixes: Counter = Counter()
     trigger = _trigger_re()
-    model = charlm.model()
     pos = 0
     while (m := trigger.search(line, pos)) is not None:
         j = m.start()
-        if line[j] == LOST:
-            lone = _lone_lost(line, j)
-            if lone and (lone[3] == "stray_byte_removed" or _accept(line, *lone[:3])):
-                start, end, text, kind = lone
-                line = line[:start] + text + line[end:]
-                fixes[kind] += 1
-                pos = start + len(text)
-                continue
-        found = _runs_for(line, j)
-        if found is None:
+        realigned = _realign(line, j)
+        if realigned is not None:
+            start, end, text, guessed = realigned
+            fixes["misaligned_gbk"] += 1
+            if guessed:
+                fixes["lost_char_guessed"] += guessed
+            if LOST in text:
+                fixes["lost_chars"] += text.count(LOST)
+        elif line[j] == LOST and (lone := _lone_lost(line, j)) and _accept(line, *lone[:3], _LONE_MARGIN):
+            start, end, text, kind = lone
+            fixes[kind] += 1
+        else:
             pos = j + 1
             continue
-        a, b, hole, ks = found
-        lo, hi = max(0, a - 1 - _CONTEXT), min(len(line), b + 1 + _CONTEXT)
-        ranked = []
-        for c in _shifts(line, a, b, hole, ks):
-            rough = c.text + (LOST if c.last_lead is not None else "")
-            new = line[lo:c.start] + rough + line[c.end:hi]
-            ranked.append((sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0), id(c), c))
-        ranked.sort(key=lambda r: r[:2])
-        best = None
-        for _, _, c in ranked[:_FINALISTS]:
-            text, guessed = _complete(line, c)
-            start = _start_of(line, c)
-            new = line[lo:start] + text + line[c.end:hi]
-            score = sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0)
-            if best is None or score < best[0]:
-                best = (score, start, c.end, text, guessed)
-        if best is None or not _accept(line, best[1], best[2], best[3]):
-            pos = j + 1
-            continue
-        _, start, end, text, guessed = best
         line = line[:start] + text + line[end:]
-        fixes["misaligned_gbk"] += 1
-        if guessed:
-            fixes["lost_char_guessed"] += guessed
-        if LOST in text:
-            fixes["lost_chars"] += text.count(LOST)
         pos = start + len(text)
     return line, fixes
 
 
-def _accept(line: str, start: int, end: int, text: str) -> bool:
+def _realign(line: str, j: int) -> tuple[int, int, str, int] | None:
+    """The best accepted re-alignment of the run at trigger ``j``: (start, end, text, guessed)."""
+    found = _runs_for(line, j)
+    if found is None:
+        return None
+    a, b, hole, ks = found
+    model = charlm.model()
+    lo, hi = max(0, a - 1 - _CONTEXT), min(len(line), b + 1 + _CONTEXT)
+    ranked = []
+    for c in _shifts(line, a, b, hole, ks):
+        rough = c.text + (LOST if c.last_lead is not None else "")
+        new = line[lo:c.start] + rough + line[c.end:hi]
+        ranked.append((sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0), id(c), c))
+    ranked.sort(key=lambda r: r[:2])
+    best = None
+    for _, _, c in ranked[:_FINALISTS]:
+        text, guessed = _complete(line, c)
+        start = _start_of(line, c)
+        new = line[lo:start] + text + line[c.end:hi]
+        score = sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0)
+        if best is None or score < best[0]:
+            best = (score, start, c.end, text, guessed)
+    if best is None or not _accept(line, best[1], best[2], best[3]):
+        return None
+    return best[1:]
+
+
+def _accept(line: str, start: int, end: int, text: str, margin: float = MARGIN) -> bool:
     """The referee: the repaired stretch must read clearly better, and like real text."""
     lo, hi = max(0, start - _CONTEXT), min(len(line), end + _CONTEXT)
     new = line[lo:start] + text + line[end:hi]
     new_cost = charlm.cost(new)
-    return new_cost + MARGIN <= charlm.cost(line[lo:hi]) and new_cost < READS_LIKE_TEXT
+    return new_cost + margin <= charlm.cost(line[lo:hi]) and new_cost < READS_LIKE_TEXT
