@@ -25,7 +25,7 @@ from . import charlm, lexicon, script
 from .chars import HAN, PINYIN_SYLLABLE
 
 _ANNOTATION_RE = re.compile(f"([{HAN}])[(（]({PINYIN_SYLLABLE})[)）]")
-_LOST_RUN_RE = re.compile(f"(?<=[{HAN}])(?:\\?[(（]?{PINYIN_SYLLABLE}[)）])+")
+_LOST_RUN_RE = re.compile(f"(?:\\?[(（]?{PINYIN_SYLLABLE}[)）])+")
 _LOST_SLOT_RE = re.compile(f"\\?[(（]?({PINYIN_SYLLABLE})[)）]")
 _QUICK_RE = re.compile(f"[(（]?{PINYIN_SYLLABLE}[)）]")
 
@@ -34,7 +34,7 @@ _QUICK_RE = re.compile(f"[(（]?{PINYIN_SYLLABLE}[)）]")
 MIN_ANNOTATIONS = 3
 MIN_DISTINCT = 8
 COMMON_CHAR = 5000  # character count in jieba's dictionary (after folding to Simplified)
-_CANDIDATES_PER_SLOT = 12
+_CANDIDATES_PER_SLOT = 30
 _EMPTY_PENALTY = 8.0  # nats: what leaving a lost slot empty costs against a fitting character
 
 
