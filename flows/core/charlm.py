@@ -60,6 +60,11 @@ class CharLM:
 
     def __init__(self, lex: lexicon.Lexicon):
         self.words = lex.words
+        longest: dict[str, int] = {}
+        for w in lex.words:
+            if len(w) > longest.get(w[0], 1):
+                longest[w[0]] = len(w)
+        self.longest = {c: min(n, _MAX_WORD) for c, n in longest.items()}  # longest word starting with c
         self.uni = lex.unigrams
         self.log_total = math.log(sum(lex.words.values()))
         self._fold = script.tables().table
@@ -104,16 +109,20 @@ class CharLM:
         back = [0] * (n + 1)
         word_cost = self.word_cost
         words = self.words
+        longest = self.longest
         for i in range(n):
             base = best[i]
-            for size in range(1, min(_MAX_WORD, n - i) + 1):
+            c = base + word_cost(run[i])
+            if c < best[i + 1]:
+                best[i + 1] = c
+                back[i + 1] = i
+            for size in range(2, min(longest.get(run[i], 1), n - i) + 1):
                 piece = run[i:i + size]
-                if size > 1 and piece not in words:
-                    continue
-                c = base + word_cost(piece)
-                if c < best[i + size]:
-                    best[i + size] = c
-                    back[i + size] = i
+                if piece in words:
+                    c = base + word_cost(piece)
+                    if c < best[i + size]:
+                        best[i + size] = c
+                        back[i + size] = i
         out = [0.0] * n
         j = n
         while j > 0:

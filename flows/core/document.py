@@ -153,12 +153,12 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
         staged.append(ln)
     traditional = traditional_chars > 0
     han = sum(map(len, staged)) or 1
+    if traditional:  # one call for the whole document: the conversion keeps lengths and newlines
+        converted, n = script.to_simplified("\n".join(staged), traditional=True)
+        staged = converted.split("\n")
+        repairs["traditional_to_simplified"] += n
     kept, numbers = [], []
     for number, ln in enumerate(staged, start=1):
-        if traditional:
-            ln, n = script.to_simplified(ln, traditional=True)
-            if n:
-                repairs["traditional_to_simplified"] += n
         out, c = normalize.normalize_lines([ln])
         repairs.update(c)
         if not out:

@@ -12,15 +12,19 @@ from collections import Counter
 from . import mojibake, normalize, pinyin, script
 
 
-def fix_line(line: str) -> tuple[str, Counter]:
-    """The repaired, normalized line and the edits made, by kind."""
+def fix_line(line: str, mirror: bool | None = None) -> tuple[str, Counter]:
+    """The repaired, normalized line and the edits made, by kind.
+
+    ``mirror`` says the text comes from a pinyin mirror (a stream of lines decides
+    it once, see ``jingwen fix``); by default the line itself decides.
+    """
     counts: Counter = Counter()
     if not line:
         return line, counts
     if mojibake.looks_suspect(line):
         line, c = mojibake.repair_line(line)
         counts.update(c)
-    line, c = pinyin.remove_annotations(line)
+    line, c = pinyin.remove_annotations(line, mirror)
     counts.update(c)
     line, c = normalize.normalize_chars(line)
     counts.update(c)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from . import charlm, lexicon
 from .charlm import READS_LIKE_TEXT
 from .chars import HAN, is_han
-from .mojibake import LOST, MARGIN, _gbk_rejects, _suspect_re
+from .mojibake import LOST, MARGIN, _gbk_rejects, _suspect_re, in_word
 
 _GB = "gbk"
 _GB18030 = "gb18030"     # garbled runs may hold private-use characters of GBK's user area
@@ -47,6 +47,9 @@ _MAX_SHIFT_BACK = 8      # how far before the first suspicious character the dam
 _MAX_RUN_BACK = 60       # how far before a resync U+FFFD the damage may start
 _CONTEXT = 3             # characters of context on each side when choosing a character
 _FINALISTS = 3           # re-alignments whose lost characters are guessed
+_SHORTLIST = 24          # candidate characters scored by the full language model
+_RANK_WINDOW = 16        # characters past the trigger on which shifts are first ranked
+_ASCII_TRIGGER_COST = 7.0  # a run after a lone ASCII character is tried only if it reads worse
 _CLOSING = "”’」』）》"
 _PUNCT = "，。、；：？！“”《》（）０１２３４５６７８９"
 #: Dropping a byte leaves it unexplained; putting a stripped high bit back explains
@@ -107,8 +110,14 @@ def _fits_resync(chars, next_char: str) -> list[str]:
 
 
 def _choose(left: str, options, right: str, bonus: dict[str, float] | None = None) -> str:
-    """The option that makes ``left + option + right`` cheapest under the language model."""
+    """The option that makes ``left + option + right`` cheapest under the language model
+    (long option lists are first cut to the best by running-text bigrams alone)."""
     model = charlm.model()
+    if len(options) > _SHORTLIST:
+        prev, nxt = (left[-1:] or "\n"), (right[:1] or "\n")
+        quick = sorted(options, key=lambda o: model.bigram_cost(prev, o[:1] or nxt)
+                       + (model.bigram_cost(o, nxt) if o else 0.0) - (bonus or {}).get(o, 0.0))
+        options = quick[:_SHORTLIST] + ([""] if "" in options and "" not in quick[:_SHORTLIST] else [])
     best, best_cost = "", float("inf")
     for opt in options:
         c = sum(model.costs(left + opt + right)) - (bonus or {}).get(opt, 0.0)
@@ -234,9 +243,14 @@ def _runs_for(line: str, j: int) -> tuple[int, int, bool, list[int]] | None:
     if ord(ch) < 0x80:
         a = j + 1
         _, b, hole = _run_bounds(line, a)
-        return (a, b, hole, [a]) if b > a else None
+        if b == a or charlm.cost(line[a:a + _RANK_WINDOW]) < _ASCII_TRIGGER_COST:
+            return None  # "年4月": the run after the ASCII character reads fine
+        return a, b, hole, [a]
     a, b, hole = _run_bounds(line, j)
-    return a, b, hole, sorted({a} | set(range(max(a, j - _MAX_SHIFT_BACK), j + 1)))
+    ks = set(range(max(a, j - _MAX_SHIFT_BACK), j + 1))
+    if a > 0 and "!" <= line[a - 1] <= "~":
+        ks.add(a)  # the ASCII character before the run may be a damaged lead byte
+    return a, b, hole, sorted(ks)
 
 
 def _lone_lost(line: str, j: int) -> tuple[int, int, str, str] | None:
@@ -277,6 +291,9 @@ def fix_misaligned_gbk(line: str) -> tuple[str, Counter]:
     pos = 0
     while (m := trigger.search(line, pos)) is not None:
         j = m.start()
+        if line[j] != LOST and ord(line[j]) > 0x7F and in_word(line, j):
+            pos = j + 1  # a rare character inside a word (福祉) is ordinary text
+            continue
         realigned = _realign(line, j)
         if realigned is not None:
             start, end, text, guessed = realigned
@@ -303,13 +320,24 @@ def _realign(line: str, j: int) -> tuple[int, int, str, int] | None:
         return None
     a, b, hole, ks = found
     model = charlm.model()
-    lo, hi = max(0, a - 1 - _CONTEXT), min(len(line), b + 1 + _CONTEXT)
+    lo, hi = max(0, min(ks) - 1 - _CONTEXT), min(len(line), b + 1 + _CONTEXT)
+    # shifts are ranked on the stretch up to _RANK_WINDOW characters past the trigger
+    # (a long run reads the same way throughout), the finalists on the whole run
+    until = max(j, a) + _RANK_WINDOW
     ranked = []
     for c in _shifts(line, a, b, hole, ks):
-        rough = c.text + (LOST if c.last_lead is not None else "")
-        new = line[lo:c.start] + rough + line[c.end:hi]
+        if until < b:
+            new = line[lo:c.start] + c.text[:until - c.start]
+        else:
+            new = line[lo:c.start] + c.text + (LOST if c.last_lead is not None else "") + line[c.end:hi]
         ranked.append((sum(model.costs(new)) + (_DROP_PENALTY if c.op == "drop" else 0.0), id(c), c))
     ranked.sort(key=lambda r: r[:2])
+    if not ranked:
+        return None
+    if until < b:  # the best shift must read better than the original on the ranking stretch
+        top = ranked[0][2]
+        if charlm.cost(line[lo:top.start] + top.text[:until - top.start]) + MARGIN > charlm.cost(line[lo:until]):
+            return None
     best = None
     for _, _, c in ranked[:_FINALISTS]:
         text, guessed = _complete(line, c)

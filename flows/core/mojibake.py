@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from typing import Callable
 
-from . import charlm, script
+from . import charlm, lexicon, script
 from .charlm import READS_LIKE_TEXT
 from .chars import char_class
 
@@ -43,8 +43,11 @@ _BIG5 = "cp950"      # Big5 with the Microsoft extensions browsers use
 
 # -- pre-filters -------------------------------------------------------------
 
-_LATIN1_RE = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _HIGH_LATIN1_RE = re.compile("[\u0080-\u00ff]")
+#: Latin-1 characters that are ordinary in Chinese text (姓名·外国人, 3×4, ±5%, 30°, ¥100, ©)
+#: do not by themselves send a line to the repairs.
+_LATIN1_SIGNAL_RE = re.compile("[\u0080-\u00a4\u00a6-\u00a8\u00aa-\u00ad\u00af\u00b2-\u00b6\u00b8-\u00d6"
+                               "\u00d8-\u00f6\u00f8-\u00ff]")
 _NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
 _KUNKUN_RE = re.compile("(?:锟斤拷)+|锟(?=[^\u4e00-\u9fff]|$)")
 
@@ -75,10 +78,25 @@ def _suspect_re() -> re.Pattern:
                       f"|(?=[\u3400-\u9fff\uf900-\ufaff])[^{allowed}]")
 
 
+#: A rare character that makes a word this frequent with a neighbour is ordinary text (福祉).
+IN_WORD_FREQ = 20
+
+
+def in_word(text: str, i: int) -> bool:
+    """True when the character at ``i`` makes a dictionary word with a neighbour."""
+    words = lexicon.load().words
+    return (i > 0 and words.get(text[i - 1:i + 1], 0) >= IN_WORD_FREQ) or \
+        words.get(text[i:i + 2], 0) >= IN_WORD_FREQ
+
+
+def has_suspect(text: str) -> bool:
+    """A character clean text rarely holds, outside any dictionary word."""
+    return any(not in_word(text, m.start()) for m in _suspect_re().finditer(text))
+
+
 def looks_suspect(text: str) -> bool:
     """True when ``text`` contains anything a mojibake fix could act on."""
-    return bool(_suspect_re().search(text) or _HIGH_LATIN1_RE.search(text)
-                or "锟" in text or "?" in text)
+    return bool(_LATIN1_SIGNAL_RE.search(text) or "锟" in text or "?" in text or has_suspect(text))
 
 
 # -- the referee -------------------------------------------------------------
@@ -140,13 +158,13 @@ def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
     second half of a GBK pair and is tried too).
     """
     fixes: Counter = Counter()
-    if not _LATIN1_RE.search(line):
-        return line, fixes
+    if not _LATIN1_SIGNAL_RE.search(line):
+        return line, fixes  # “”—…· alone are Chinese punctuation, not mojibake
     out, pos = [], 0
     for m in _SINGLE_BYTE_RUN_RE.finditer(line):
         run = m.group()
         first = _first_non_ascii(run)
-        if first < 0:
+        if first < 0 or len(_HIGH_LATIN1_RE.findall(run)) < 2:
             continue
         last = _last_non_ascii(run)
         start = m.start() + first
@@ -198,7 +216,7 @@ def _best_single_byte(span: str, depth: int = 0) -> tuple[str, str] | None:
             cand = _decode(restored, codec)
         if cand is None:
             continue
-        if codec == "utf-8" and depth < 2 and _LATIN1_RE.search(cand) and not _better(span, cand):
+        if codec == "utf-8" and depth < 2 and _HIGH_LATIN1_RE.search(cand) and not _better(span, cand):
             deeper = _best_single_byte(cand, depth + 1)  # mojibake of mojibake: peel another layer
             if deeper:
                 kind, cand = deeper[0], deeper[1]

@@ -12,8 +12,9 @@ about 1 MB/s:
   more frequent word of jieba's dictionary around it, so ``意味著`` becomes
   ``意味着`` and ``著名`` stays ``著名``; ``什麼`` becomes ``什么`` (never ``什幺``).
 
-Text with no Traditional-only character returns unchanged after one regex
-search, so Simplified text costs (almost) nothing.
+Text with no Traditional-only character returns unchanged after one set test,
+so Simplified text costs (almost) nothing; a line with kana is Japanese and is
+left alone.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from . import lexicon
 from .chars import char_class, count_differences
 
 _MAX_WORD = 4  # longest dictionary word consulted around an ambiguous character
+_KANA_RE = re.compile("[\u3041-\u3096\u30a1-\u30fa]{2}")
 
 
 def _opencc_dict(name: str) -> list[tuple[str, list[str]]]:
@@ -47,7 +49,8 @@ class _Tables:
     ambiguous: dict[str, tuple[str, ...]]  # char -> its possible Simplified forms
     ambiguous_re: re.Pattern
     phrases: dict[str, str]        # TSPhrases
-    phrase_re: re.Pattern | None
+    phrase_re: re.Pattern
+    phrase_starts: frozenset[str]  # first characters of the phrases
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,6 +87,7 @@ def tables() -> _Tables:
         ambiguous_re=re.compile(f"[{char_class(ambiguous)}]"),
         phrases=phrases,
         phrase_re=phrase_re,
+        phrase_starts=frozenset(p[0] for p in phrases),
     )
 
 
@@ -105,21 +109,22 @@ def fold(text: str) -> str:
     return text.translate(tables().table)
 
 
-def _best_form(chars: list[str], i: int, forms: tuple[str, ...]) -> str:
-    """The form of ``chars[i]`` that makes the most frequent dictionary word."""
+@functools.lru_cache(maxsize=65536)
+def _best_form(window: str, i: int, forms: tuple[str, ...]) -> str:
+    """The form of ``window[i]`` that makes the most frequent dictionary word with its
+    neighbours (``window`` holds the converted characters up to 3 on each side)."""
     words = lexicon.load().words
     best, best_score = forms[0], (-1, -1)
-    n = len(chars)
+    n = len(window)
     for form in forms:
-        chars[i] = form
+        chars = window[:i] + form + window[i + 1:]
         multi = 0
         for size in range(2, _MAX_WORD + 1):
             for start in range(max(0, i - size + 1), min(i, n - size) + 1):
-                multi = max(multi, words.get("".join(chars[start:start + size]), 0))
+                multi = max(multi, words.get(chars[start:start + size], 0))
         score = (multi, words.get(form, 0))
         if score > best_score:
             best, best_score = form, score
-    chars[i] = best
     return best
 
 
@@ -133,8 +138,11 @@ def to_simplified(text: str, traditional: bool | None = None) -> tuple[str, int]
     t = tables()
     if traditional is None:
         traditional = not t.trad_only.isdisjoint(text)
-    if not traditional:
-        return text, 0
+    if not traditional or _KANA_RE.search(text):
+        return text, 0  # Japanese (kana among the kanji) keeps its own characters
+    if t.phrase_starts.isdisjoint(text):
+        result = _convert_chars(text)
+        return result, count_differences(text, result)
     out: list[str] = []
     pos = 0
     for m in t.phrase_re.finditer(text):
@@ -152,6 +160,10 @@ def _convert_chars(segment: str) -> str:
     if not t.ambiguous_re.search(segment):
         return converted
     chars = list(converted)
+    reach = _MAX_WORD - 1
     for m in t.ambiguous_re.finditer(segment):
-        _best_form(chars, m.start(), t.ambiguous[m.group()])
+        i = m.start()
+        lo = max(0, i - reach)
+        window = "".join(chars[lo:i + reach + 1])
+        chars[i] = _best_form(window, i - lo, t.ambiguous[m.group()])
     return "".join(chars)
