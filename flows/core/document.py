@@ -136,9 +136,10 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
 
     repaired = []
     for ln in raw_lines:
-        if ln and mojibake.looks_suspect(ln):
+        if ln:
             ln, c = mojibake.repair_line(ln)
-            repairs.update(c)
+            if c:
+                repairs.update(c)
         repaired.append(ln)
     mirror = pinyin.is_mirror("\n".join(repaired))
     traditional_chars = 0
@@ -146,9 +147,11 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     for ln in repaired:
         if mirror:
             ln, c = pinyin.remove_annotations(ln, mirror=True)
-            repairs.update(c)
+            if c:
+                repairs.update(c)
         ln, c = normalize.normalize_chars(ln)
-        repairs.update(c)
+        if c:
+            repairs.update(c)
         traditional_chars += script.count_traditional(ln)
         staged.append(ln)
     traditional = traditional_chars > 0
@@ -160,7 +163,8 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     kept, numbers = [], []
     for number, ln in enumerate(staged, start=1):
         out, c = normalize.normalize_lines([ln])
-        repairs.update(c)
+        if c:
+            repairs.update(c)
         if not out:
             continue
         ln = out[0]

@@ -21,13 +21,15 @@ def fix_line(line: str, mirror: bool | None = None) -> tuple[str, Counter]:
     counts: Counter = Counter()
     if not line:
         return line, counts
-    if mojibake.looks_suspect(line):
-        line, c = mojibake.repair_line(line)
+    line, c = mojibake.repair_line(line)
+    if c:
         counts.update(c)
     line, c = pinyin.remove_annotations(line, mirror)
-    counts.update(c)
+    if c:
+        counts.update(c)
     line, c = normalize.normalize_chars(line)
-    counts.update(c)
+    if c:
+        counts.update(c)
     line, n = script.to_simplified(line)
     if n:
         counts["traditional_to_simplified"] += n

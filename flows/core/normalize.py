@@ -203,7 +203,8 @@ def normalize_chars(text: str) -> tuple[str, Counter]:
         if n:
             counts[kind] += n
     text, c = remove_invisible(text)
-    counts.update(c)
+    if c:
+        counts.update(c)
     return text, counts
 
 
