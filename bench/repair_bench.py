@@ -52,6 +52,12 @@ def utf8_as_gbk_lost(line: str, rng: random.Random) -> str | None:
     return broken.encode("gbk", errors="replace").decode("gbk") if rng.random() < 0.5 else broken
 
 
+def utf8_as_gb18030_lost(line: str, rng: random.Random) -> str | None:
+    """A browser's decoder (GB18030 for any GB label): fewer lost bytes, private-use characters."""
+    broken = line.encode("utf-8").decode("gb18030", errors="replace")
+    return broken if "\ufffd" in broken else None
+
+
 def gbk_as_latin1(line, rng):
     return line.encode("gbk").decode("latin-1")
 
@@ -166,6 +172,7 @@ def build_sets(n: int, seed: int) -> dict[str, list[Case]]:
     damages = {
         "utf8_as_gbk": utf8_as_gbk,
         "utf8_as_gbk_lost_bytes": utf8_as_gbk_lost,
+        "utf8_as_gb18030_lost_bytes (browser)": utf8_as_gb18030_lost,
         "gbk_as_latin1": gbk_as_latin1,
         "gbk_as_cp1252": gbk_as_cp1252,
         "utf8_as_cp1252": utf8_as_cp1252,

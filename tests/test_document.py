@@ -55,3 +55,21 @@ def test_stable_id_and_rejects():
     footer, removed = clean_document("返回顶部\nCopyright © 2024 某某网 版权所有\n".encode(), "footer.txt")
     assert isinstance(footer, Reject) and footer.reason == "no_article"
     assert {r.reason for r in removed} == {"ui", "copyright"}
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_a_sample_in_another_encoding_gives_the_same_record(samples, encoding):
+    name = "003_dbbf224393a5418b.txt"
+    want, _ = clean_document(samples[name], name)
+    got, _ = clean_document(samples[name].decode("utf-8").encode(encoding), name)
+    assert got.text == want.text and got.title == want.title
+    assert got.encoding.startswith(encoding.split("-sig")[0].replace("utf-16", "utf-16"))
+
+
+def test_a_whole_document_read_as_gbk_is_repaired(samples):
+    name = "003_dbbf224393a5418b.txt"
+    want, _ = clean_document(samples[name], name)
+    broken = samples[name].decode("utf-8").encode("utf-8").decode("gb18030", errors="replace")
+    got, _ = clean_document(broken.encode("utf-8"), name)
+    assert got.text == want.text
+    assert any(r["kind"] == "utf8_as_gbk" for r in got.repairs)

@@ -143,7 +143,7 @@ class CharLM:
         out = []
         prev = "\n"
         for ch, key, cost in zip(folded, keys, base):
-            if ch > "\x7f" and ch != "\u3000" and _category(ch) in _TEXTUAL:
+            if ch > "\x7f" and not ch.isspace() and _category(ch) in _TEXTUAL:
                 cost = _LAMBDA * cost + (1 - _LAMBDA) * bigram(prev, key)
             out.append(cost)
             prev = key

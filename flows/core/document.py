@@ -103,13 +103,14 @@ def doc_id(raw: bytes) -> tuple[str, str]:
 
 def _binary(raw: bytes, limits: Limits) -> bool:
     sample = raw[:65536]
-    if not sample:
-        return False
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # UTF-16 without a BOM has NULs on one side only
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16/32 with a byte-order mark
+    if b"\x00" in sample:
+        # UTF-16 without a BOM has NULs on one side only (and is judged by its decoding)
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         if min(even, odd) > 0.01 * len(sample) or max(even, odd) < 0.1 * len(sample):
             return True
+        return False
     controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13, 0))
     return controls > limits.binary_control_share * len(sample)
 

@@ -290,7 +290,7 @@ def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
     known = sum(len(p) for p in parts if p is not None)
     if len(holes) > max(1, int((known + len(holes)) * MAX_GUESSED_BYTES)):
         return None, 0
-    text = _fill_holes(parts, holes, right)
+    text = _fill_holes(parts, holes, right, span)
     if text is None and span.endswith("?") and holes[-1] == len(parts) - 1:
         # a trailing "?" that no byte explains is an ordinary question mark
         text, n = _utf8_from_gbk(span[:-1], "?" + right)
@@ -305,29 +305,38 @@ _BEAM_MAX = 64
 TRADITIONAL_GUESS_PENALTY = 4.0
 
 
-@functools.lru_cache(maxsize=1)
-def _gbk_rejects() -> frozenset[tuple[int, int]]:
-    """Byte pairs (lead, next) on which a GBK decoder fails and emits U+FFFD for the lead."""
+@functools.lru_cache(maxsize=2)
+def _gbk_rejects(codec: str = "gbk") -> frozenset[tuple[int, int]]:
+    """Byte pairs (lead, next) on which a GBK decoder fails and emits U+FFFD for the lead.
+
+    ``gbk`` (Python, iconv) rejects GBK's user-defined areas; ``gb18030`` (what browsers
+    use for any GB label) maps them to private-use characters and rejects far fewer."""
     bad = set()
     for lead in range(0x80, 0x100):
         for nxt in range(0x100):
             try:
-                bytes([lead, nxt]).decode("gbk")
+                text = bytes([lead, nxt]).decode(codec)
             except UnicodeDecodeError:
+                bad.add((lead, nxt))
+                continue
+            if len(text) != 1:  # gb18030 reads a four-byte sequence's first half as garbage
                 bad.add((lead, nxt))
     return frozenset(bad)
 
 
-def _hole_bytes(next_byte: int | None) -> list[int]:
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+
+
+def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
     """The bytes a U+FFFD can stand for: a GBK decoder only gives up on a byte that makes
     an invalid pair with the byte after it (any byte at the end of a run)."""
     if next_byte is None:
         return list(_CONTINUATION)
-    rejects = _gbk_rejects()
+    rejects = _gbk_rejects(codec)
     return [b for b in _CONTINUATION if (b, next_byte) in rejects]
 
 
-def _fill_holes(parts: list[bytes | None], holes: list[int], right: str) -> str | None:
+def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibake_text: str) -> str | None:
     """Beam search over the lost bytes: each hole is a UTF-8 continuation byte that the
     GBK decoder could not pair with the next byte; the language model scores the
     characters each choice completes."""
@@ -342,6 +351,8 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str) -> str 
         return None
     known = "".join(_decode_partial(p) or "" for p in parts if p is not None)
     penalty = 0.0 if not trad.isdisjoint(known) else TRADITIONAL_GUESS_PENALTY
+    # private-use characters in the mojibake mean a browser's GB18030 decoder made it
+    codec = "gb18030" if _PRIVATE_USE_RE.search(mojibake_text) else "gbk"
     # beam: (cost, decoded text, undecoded pending bytes)
     beams: list[tuple[float, str, bytes]] = [(sum(model.costs(text0)), text0, dec.getstate()[0])]
     for k, h in enumerate(holes):
@@ -349,7 +360,7 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str) -> str 
         seg = b"".join(parts[h + 1:nxt])  # type: ignore[arg-type]
         final = k == len(holes) - 1
         following = parts[h + 1] if h + 1 < len(parts) else None
-        candidates = _hole_bytes(following[0] if following else None)
+        candidates = _hole_bytes(following[0] if following else None, codec)
         grown: list[tuple[float, str, bytes]] = []
         for cost, text, pending in beams:
             for b in candidates:
@@ -358,7 +369,7 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str) -> str 
                     new = dec.decode(pending + bytes([b]) + seg, final=final)
                 except UnicodeDecodeError:
                     continue
-                prev = text[-1:]
+                prev = text[-4:]  # enough context for the words the new characters end
                 if final:  # the text after the span (or the end of the line) judges the last choice
                     scored = prev + new + right
                     added = sum(model.costs(scored)[len(prev):])
