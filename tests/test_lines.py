@@ -12,27 +12,46 @@ ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义
     ("小字号", "ui"),
     ("返回顶部", "ui"),
     ("分享让更多人看到", "ui"),
+    ("【字体：大 中 小】 打印", "ui"),
+    ("阅读 (3521)", "ui"),
     ("（责编：朴馨语、张永生）", "credit"),
     ("责任编辑：王晓", "credit"),
     ("【纠错】", "credit"),
+    ("（本报记者 陈晨 整理）", "credit"),
     ("《 人民日报 》（ 2024年04月26日 09 版）", "print_edition"),
+    ("调兵山市| 马山县| 沽源县| 延川县| 水富县| 合川市| 乃东县|", "spam"),
+    ("图为2023年10月9日，大会在北京开幕。 新华社记者 才扬/摄", "caption"),
+    ("相关新闻", "related"),
+    ("上一页 1 2 3 下一页", "pagination"),
+    ("（完）", "end_mark"),
+    ("原标题：志愿填报，这些误区要避开", "original_title"),
+])
+def test_strong_labels(text, label):
+    assert lines.strong_label(lines.Line.of(text)) == label
+
+
+@pytest.mark.parametrize("text,label", [
     ("Copyright © 1996-2024 SINA Corporation", "copyright"),
     ("盛多网提示：文章来自网络，不代表本站观点。", "copyright"),
     ("举报邮箱：jubao@vip.sina.com", "copyright"),
-    ("调兵山市| 马山县| 沽源县| 延川县| 水富县| 合川市| 乃东县|", "spam"),
-    ("图为2023年10月9日，大会在北京开幕。 新华社记者 才扬/摄", "caption"),
     ("下载新浪新闻客户端", "promo"),
-    ("相关新闻", "related"),
-    ("上一页 1 2 3 下一页", "pagination"),
 ])
-def test_rule_labels(text, label):
-    assert lines.rule_label(lines.Line.of(text, 0)) == label
+def test_weak_cues(text, label):
+    assert lines.weak_label(lines.Line.of(text)) == label
 
 
 def test_content_is_not_cut():
     for text in [ARTICLE, "（作者为中华全国总工会党组书记、副主席）", "加强职工思想政治引领，凝聚思想共识",
-                 "一、提高政治站位，增强政治自觉", "编辑部的同志们认真学习了文件精神，大家都很受鼓舞。"]:
-        assert lines.rule_label(lines.Line.of(text, 0)) is None
+                 "一、提高政治站位，增强政治自觉", "编辑部的同志们认真学习了文件精神，大家都很受鼓舞。",
+                 "分享快乐，是他常挂在嘴边的话。", "责任编辑这一岗位在新闻出版行业十分重要。"]:
+        assert lines.strong_label(lines.Line.of(text)) is None
+
+
+def test_weak_cues_inside_an_article_stay():
+    page = ["法院审结一起著作权纠纷案", "被告未经授权转载原告享有版权的文章，法院判决其赔偿经济损失。",
+            "法官指出，“转载请注明出处”并不能免除转载者的法律责任。", ARTICLE,
+            "Copyright © 2024 某某网 版权所有"]
+    assert lines.classify(page) == ["title", "content", "content", "content", "copyright"]
 
 
 def test_head_of_a_page():

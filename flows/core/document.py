@@ -205,8 +205,14 @@ def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
 
 
 def extract_fields(texts: list[str], labels: list[str]) -> dict:
-    """title, author, published_at, source and site from the labelled lines."""
+    """title, author, published_at, source and site from the labelled lines.
+
+    The author comes from a byline, else an ``作者：`` inside a dateline, else the
+    reporter named in a wire lead (``新华社北京4月12日电（记者 张三）``). A source
+    labelled ``来源：`` wins over an outlet named beside the date.
+    """
     out: dict = {"title": None, "author": None, "published_at": None, "source": None, "site": None}
+    outlet = None
     for t, lab in zip(texts, labels):
         if lab == TITLE and out["title"] is None:
             out["title"] = t
@@ -214,21 +220,16 @@ def extract_fields(texts: list[str], labels: list[str]) -> dict:
             out["author"] = metadata.clean_author(t)
         elif lab == DATELINE:
             out["published_at"] = out["published_at"] or metadata.parse_datetime(t)
-            out["source"] = out["source"] or metadata.parse_source(t) or _outlet_after_date(t)
+            out["source"] = out["source"] or metadata.parse_source(t)
+            outlet = outlet or metadata.outlet_beside_date(t)
+            out["author"] = out["author"] or metadata.labelled_author(t)
         elif lab in ("navigation", "promo") and out["site"] is None:
             out["site"] = _site_name(t)
+    out["source"] = out["source"] or outlet
+    if out["author"] is None:
+        first = next((t for t, lab in zip(texts, labels) if lab == CONTENT), "")
+        out["author"] = metadata.wire_reporter(first)
     return out
-
-
-def _outlet_after_date(text: str) -> str | None:
-    """``2024年05月01日 09:00 新浪新闻`` → 新浪新闻 (a short name after the date)."""
-    m = metadata.DATE_RE.search(metadata.to_ascii_digits(text))
-    if not m:
-        return None
-    rest = text[m.end():].strip(" |｜-—·")
-    if 2 <= len(rest) <= 20 and " " not in rest and not metadata.byline_names(rest):
-        return rest
-    return None
 
 
 def _site_name(text: str) -> str | None:

@@ -23,7 +23,7 @@ import pathlib
 import tempfile
 from dataclasses import dataclass
 
-_FORMAT = 2
+_FORMAT = 3
 BIGRAMS = pathlib.Path(__file__).resolve().parent / "data" / "char_bigrams.tsv.gz"
 
 
@@ -37,6 +37,7 @@ class Lexicon:
     total: int
     text_unigrams: dict[str, int]  # characters of running text ("\n": paragraph boundary)
     text_bigrams: dict[str, int]   # character pairs of running text
+    names: frozenset[str]          # words jieba tags as personal names (nr)
 
     def word_freq(self, word: str) -> int:
         return self.words.get(word, 0)
@@ -68,23 +69,26 @@ def _parse_text_counts(path: pathlib.Path) -> tuple[dict, dict]:
     return uni, bi
 
 
-def _parse(path: pathlib.Path) -> tuple[dict, dict, dict]:
+def _parse(path: pathlib.Path) -> tuple[dict, dict, dict, list]:
     words: dict[str, int] = {}
     uni: dict[str, int] = {}
     bi: dict[str, int] = {}
+    names: list[str] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            parts = line.split(" ")
+            parts = line.split()
             if len(parts) < 2:
                 continue
             word, freq = parts[0], int(parts[1])
             words[word] = freq
+            if len(parts) > 2 and parts[2] == "nr":
+                names.append(word)
             for ch in word:
                 uni[ch] = uni.get(ch, 0) + freq
             for i in range(len(word) - 1):
                 pair = word[i:i + 2]
                 bi[pair] = bi.get(pair, 0) + freq
-    return words, uni, bi
+    return words, uni, bi, names
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,15 +98,15 @@ def load() -> Lexicon:
     stamp = "-".join(f"{p.stat().st_size}-{int(p.stat().st_mtime)}" for p in (path, BIGRAMS))
     cache = cache_dir() / f"lexicon-v{_FORMAT}-{stamp}.marshal"
     try:
-        words, uni, bi, tuni, tbi = marshal.loads(cache.read_bytes())
+        words, uni, bi, names, tuni, tbi = marshal.loads(cache.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
-        words, uni, bi = _parse(path)
+        words, uni, bi, names = _parse(path)
         tuni, tbi = _parse_text_counts(BIGRAMS)
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False) as tmp:
-                tmp.write(marshal.dumps((words, uni, bi, tuni, tbi)))
+                tmp.write(marshal.dumps((words, uni, bi, names, tuni, tbi)))
             os.replace(tmp.name, cache)
         except OSError:
             pass  # a read-only home only costs the parse next time
-    return Lexicon(words, uni, bi, sum(uni.values()), tuni, tbi)
+    return Lexicon(words, uni, bi, sum(uni.values()), tuni, tbi, frozenset(names))

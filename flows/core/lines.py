@@ -15,13 +15,28 @@ pagination      ``上一页 1 2 3 下一页``
 promo           app, QR-code and follow-us promotions
 caption         photo captions (``图为…``, ``…/摄``)
 spam            keyword or place-name lists joined by separators, betting/adult pools
+end_mark        ``（完）`` closing a wire story
+original_title  ``原标题：…`` of a republished article
 duplicate       a line the document already had (a doubled headline or caption)
 frequent        a line repeated across many documents of the run (cross-document evidence)
 ==============  ==========================================================
 
-The rules read the *shape* of a line (length, share of Chinese characters,
-sentence punctuation, separator density, position in the document) and use
-short lists of cue words only together with such shape constraints.
+How lines are judged:
+
+1. **Strong rules** read a line's shape (length, sentence punctuation,
+   separators, a colon after a credit word, every token a UI word) and hold
+   anywhere in the document.
+2. **Weak cues** (copyright and disclaimer phrases, app and QR promotions) are
+   words an article may also use (``法院判决其赔偿…未经授权转载``), so they cut a
+   line only in the head or tail block of the page, or a short line that is not
+   a sentence.
+3. The **head** (before the first paragraph of prose) holds the site name,
+   breadcrumbs, the headline (the longest headline-shaped line, never a
+   site-name), byline and dateline; what is left there is page chrome.
+4. The **tail** (after the last paragraph) holds footers: short lines without
+   sentences are chrome there.
+5. A line that recurs across many documents of the run is cut (``frequent``);
+   a line the document already had is cut (``duplicate``).
 """
 from __future__ import annotations
 
@@ -29,57 +44,76 @@ import re
 from dataclasses import dataclass
 
 from . import metadata
-from .chars import HAN, han_count
+from .chars import han_count
 
 CONTENT = "content"
 TITLE = "title"
 BYLINE = "byline"
 DATELINE = "dateline"
-KEPT = frozenset({CONTENT})
 METADATA = frozenset({TITLE, BYLINE, DATELINE})
 
+_SENTENCE_END_RE = re.compile("[。！？!?…；;][”’」』）)]*$")
 _SENTENCE_PUNCT_RE = re.compile("[。！？；]")
 _ANY_PUNCT_RE = re.compile("[，。！？；：、]")
 _SEPARATORS_RE = re.compile(r"\s*[|｜︱丨¦>›»/／\\•●◆■□▪]\s*")
+_TOKEN_SPLIT_RE = re.compile(r"[\s|｜︱丨/／:：【】\[\]()（）<>《》·•]+")
+
+# -- strong rules: shapes that hold anywhere ----------------------------------------
+
 _NAV_RE = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]|^首页\s*[>›»/|]|[>›»]\s*正文$")
+#: Words that page chrome is made of; a short line of nothing else is chrome.
+_UI_WORDS = frozenset("""
+大 中 小 字号 字体 小字号 大字号 中字号 默认 放大 缩小 打印 关闭 关闭窗口 收藏 分享 分享到 分享至 转发 评论 评论数
+我要评论 发表评论 查看评论 网友评论 点赞 赞 关注 已关注 取消关注 举报 反馈 举报/反馈 参与互动 互动 返回
+返回顶部 回到顶部 顶部 返回首页 返回目录 返回列表 上一篇 下一篇 阅读 阅读量 阅读数 浏览 浏览量 浏览次数 点击 点击量 次 人
+手机看 手机阅读 手机版 扫一扫 扫码 复制链接 链接 微信 微博 朋友圈 QQ QQ空间 空间 豆瓣 展开 收起 展开全文 阅读全文 全文
+全文阅读 更多 查看更多 点击查看 查看原图 查看大图 点击查看大图 原图 视频 播放 加载中 登录 注册 分享让更多人看到
+""".split())
 _UI_RE = re.compile(
-    r"^[【\[(（]?\s*(?:[大中小]字号|字号[:：]?\s*[大中小\s]*|[大中小]\s*[大中小]\s*[大中小]|返回顶部|回到顶部|返回首页|返回目录|"
-    r"分享(?:到|至|让更多人看到)?[:：]?.{0,20}|打印(?:本页|此文)?|关闭(?:窗口)?|我要评论|发表评论|查看评论|网友评论|评论|"
-    r"收藏(?:本文)?|点赞|推荐给朋友|扫一扫.{0,12}|复制链接|手机看|手机阅读|打开APP.{0,10}|登录|注册|"
-    r"上一篇.{0,40}|下一篇.{0,40}|阅读全文|展开全文|全文阅读|点击查看.{0,10}|"
-    r"默认|放大|缩小|字体[:：]?.{0,6}|进入.{1,8}频道|更多.{0,8}>*|责任编辑[:：]?)\s*[】\])）]?$")
+    r"^(?:分享(?:到|至|让更多人看到)?[:：]?.{0,20}|扫一扫.{0,16}|打开.{1,10}(?:查看|阅读|APP).{0,10}|"
+    r"返回[^，。]{1,6}[，,]?查看更多|(?:阅读|浏览|点击|评论)(?:量|数|次数)?\s*[(（:：]?\s*[\d.万wW+]+\s*[)）]?|"
+    r"上一篇.{0,40}|下一篇.{0,40}|进入.{1,8}频道|更多.{0,8}>*|视频加载中.{0,5})$")
 _CREDIT_RE = re.compile(
     r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|终审|初审|复审|三审|监制|值班编辑|本文编辑|网络编辑|"
     r"新媒体编辑|实习编辑|美编|视觉|统筹|策划|制作|设计|出品人?|主编|总编|编审|签发|文字编辑|图片编辑|视频编辑|"
-    r"英文编辑|数据|来源编辑)\s*[:：/／|｜]\s*.{1,60}$|^【\s*纠错\s*】|^[(（]\s*(?:责编|编辑)\s*[:：].*[)）]$")
-_COPYRIGHT_RE = re.compile(
-    r"版权所有|版权归|Copyright|©|\(c\)\s*\d{4}|All Rights Reserved|未经(?:书面)?(?:授权|许可)|禁止转载|不得转载|"
-    r"转载请注明|举报(?:邮箱|电话|中心)|违法和不良信息|不代表本站观点|不代表本网观点|仅供参考|免责声明|"
-    r"文章来[自源]网络|来源于网络|如有侵权|侵权请联系|ICP备|ICP证|公网安备|网安备|增值电信|许可证|"
-    r"本网站所刊登|本站所有|本文系转载|互联网新闻信息服务", re.IGNORECASE)
+    r"英文编辑|数据|来源编辑|本文来源)\s*[:：/／|｜]\s*.{1,60}$|^【\s*纠错\s*】|"
+    r"^[(（]\s*(?:[^()（）]{0,6}记者|通讯员|实习生)[^()（）]{1,30}(?:整理|采写|报道|摄|综合)?\s*[)）]$")
 _PRINT_EDITION_RE = re.compile(
     r"^[(（]?\s*《\s*[^》]{1,20}\s*》\s*[(（]?\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*"
     r"(?:第?\s*\w{1,4}\s*版)?\s*[)）]?\s*[)）]?$")
-_PROMO_RE = re.compile(
-    r"客户端|下载APP|下载 APP|APP下载|扫码|扫描二维码|二维码|长按识别|关注我们|关注公众号|微信公众号|官方微博|"
-    r"订阅号|视频号|点击关注|一键关注|欢迎关注|戳这里|点击下载", re.IGNORECASE)
 _CAPTION_RE = re.compile(
     r"^(?:图为|图[:：]|[(（]?图片来源|[(（]?图/|[(（]?摄影[:：])|(?:[/／]\s*摄|摄影|供图|图片来源[:：].{0,20}|资料图片?|"
     r"视觉中国|图虫创意|IC photo|新华社发)\s*[)）]?$", re.IGNORECASE)
 _RELATED_HEAD_RE = re.compile(
-    r"^[【\[]?\s*(?:相关(?:新闻|阅读|报道|链接|推荐|文章)|延伸阅读|推荐阅读|热门推荐|猜你喜欢|更多精彩|精彩推荐|"
-    r"热点推荐|热门文章|热门新闻|相关专题|往期回顾|编辑推荐|今日推荐)\s*[】\]]?\s*[:：>]?$")
+    r"^[【\[]?\s*(?:相关(?:新闻|阅读|报道|链接|推荐|文章|稿件|专题)|关联(?:阅读|稿件|新闻)|延伸阅读|推荐阅读|热门推荐|"
+    r"猜你喜欢|更多精彩|精彩推荐|热点推荐|热门文章|热门新闻|往期回顾|编辑推荐|今日推荐|为你推荐|大家都在看)\s*[】\]]?\s*[:：>]?$")
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
+_END_MARK_RE = re.compile(r"^[(（【\[]\s*(?:完|全文完|终|本文完)\s*[)）】\]]$")
+_ORIGINAL_TITLE_RE = re.compile(r"^原(?:标|题)题?\s*[:：]")
+_SOURCE_LINE_RE = re.compile(r"^[(（]?\s*(?:稿件|文章|信息|新闻)?来源\s*[:：]\s*[^，。]{1,40}[)）]?$")
 _SPAM_WORDS_RE = re.compile(
-    r"蜘蛛池|站群|seo优化|快排|博彩|赌场|娱乐城|百家乐|真人(?:视讯|娱乐)|棋牌|彩票|六合彩|时时彩|澳门(?:赌|威尼斯|新葡京)|"
-    r"太阳城|老虎机|体育投注|开户|代孕|成人(?:网站|视频|影片)|色情|av\b|裸聊|约炮|迷药|办证|刻章|发票代开|黑客", re.IGNORECASE)
+    r"蜘蛛池|站群|seo优化|快排|秒收录|博彩|赌场|娱乐城|百家乐|真人(?:视讯|娱乐)|棋牌|彩票|六合彩|时时彩|澳门(?:赌|威尼斯|新葡京)|"
+    r"新葡京|威尼斯人|太阳城|老虎机|体育投注|开户|代孕|成人(?:网站|视频|影片)|色情|裸聊|约炮|迷药|办证|刻章|发票代开", re.IGNORECASE)
+
+# -- weak cues: only in the head or tail block, or on a short line ------------------------
+
+_COPYRIGHT_RE = re.compile(
+    r"版权所有|版权归|版权作品|Copyright|©|\(c\)\s*\d{4}|All Rights Reserved|未经(?:书面)?(?:协议)?(?:授权|许可)|禁止转载|"
+    r"不得转载|严禁转载|转载请注明|举报(?:邮箱|电话|中心)|违法和不良信息|不代表本(?:站|网)观点|不代表.{0,12}观点|仅供参考|"
+    r"免责声明|特别声明|平台声明|文章来[自源]网络|来源于网络|如有侵权|侵权请联系|ICP备|ICP证|公网安备|网安备|增值电信|"
+    r"许可证|本网站所刊|本站所有|本文系转载|互联网新闻信息服务|信息存储(?:空间)?服务|information storage|Notice:",
+    re.IGNORECASE)
+_PROMO_RE = re.compile(
+    r"客户端|下载APP|下载 APP|APP下载|\bAPP\b|扫码|扫描二维码|二维码|长按识别|关注我们|关注公众号|微信公众号|官方微博|"
+    r"订阅号|视频号|点击关注|一键关注|欢迎关注|戳这里|点击下载|报料|爆料热线", re.IGNORECASE)
 _NOTE_MARKER_RE = re.compile(r"^[【\[]?(?:开栏的话|编者按|编者的话|编前语|编后语?|编后记|导读|导语|核心提示|开篇的话|题记)[】\]]?[:：]?$")
 _SITE_NAME_RE = re.compile(
-    r"^(?:[^\s，。]{1,10}(?:网|网站|新闻网|在线|频道|客户端|新闻|日报|晚报|时报)|[\w.-]+\.(?:com|cn|net|org)(?:\.cn)?)$",
+    r"^(?:[^\s，。]{1,10}(?:网|网站|新闻网|在线|频道|客户端|新闻|日报|晚报|时报|首页)|[\w.-]+\.(?:com|cn|net|org)(?:\.cn)?)$",
     re.IGNORECASE)
 
-_BODY_MIN = 40   # a line this long with a sentence inside starts the article body
-_SHORT = 25      # bylines, site names and UI strings are shorter than this
+_PROSE_MIN = 40     # a line this long with punctuation inside is a paragraph
+_SHORT = 25         # bylines and site names are shorter than this
+_WEAK_SHORT = 30    # a weak cue cuts a line this short anywhere, unless it is a sentence
 
 
 @dataclass
@@ -87,15 +121,13 @@ class Line:
     """A line and the shape features the rules read."""
 
     text: str
-    index: int
     han: int
     sentence_punct: int
     separators: int
 
     @classmethod
-    def of(cls, text: str, index: int) -> "Line":
-        return cls(text, index, han_count(text), len(_SENTENCE_PUNCT_RE.findall(text)),
-                   len(_SEPARATORS_RE.findall(text)))
+    def of(cls, text: str) -> "Line":
+        return cls(text, han_count(text), len(_SENTENCE_PUNCT_RE.findall(text)), len(_SEPARATORS_RE.findall(text)))
 
     @property
     def length(self) -> int:
@@ -106,44 +138,64 @@ class Line:
         return self.han / max(1, len(self.text))
 
     def is_prose(self) -> bool:
-        """Long enough and punctuated like a paragraph of running text."""
-        return self.length >= _BODY_MIN and bool(_ANY_PUNCT_RE.search(self.text)) and self.separators <= 3
+        """A paragraph: long with punctuation inside, or a sentence that ends like one."""
+        if self.separators > 3:
+            return False
+        if self.length >= _PROSE_MIN and _ANY_PUNCT_RE.search(self.text):
+            return True
+        return self.length >= 6 and self.han >= 4 and bool(_SENTENCE_END_RE.search(self.text))
 
 
 def is_spam(line: Line) -> bool:
     """A list of keywords or place names joined by separators, or a betting/adult keyword line."""
     tokens = [t for t in _SEPARATORS_RE.split(line.text) if t.strip()]
     if line.separators >= 4 and len(tokens) >= 5 and line.sentence_punct == 0:
-        mean = sum(len(t) for t in tokens) / len(tokens)
-        if mean <= 8:
+        if sum(len(t) for t in tokens) / len(tokens) <= 8:
             return True
     hits = len(_SPAM_WORDS_RE.findall(line.text))
     return hits >= 2 or (hits == 1 and line.length <= 30 and line.sentence_punct == 0)
 
 
-def rule_label(line: Line) -> str | None:
-    """The label a line gets from its own shape and cue words, wherever it stands."""
+def _ui_tokens(text: str) -> bool:
+    """Every token of the line is a chrome word or a number."""
+    tokens = [t for t in _TOKEN_SPLIT_RE.split(text) if t]
+    return bool(tokens) and all(t in _UI_WORDS or t.isdigit() for t in tokens)
+
+
+def strong_label(line: Line) -> str | None:
+    """The label a line gets from its own shape, wherever it stands."""
     t = line.text
     if is_spam(line):
         return "spam"
+    if _END_MARK_RE.match(t):
+        return "end_mark"
+    if _ORIGINAL_TITLE_RE.match(t):
+        return "original_title"
     if _NAV_RE.search(t) or (line.separators >= 2 and ">" in t and line.length <= 80 and line.sentence_punct == 0):
         return "navigation"
-    if line.length <= 40 and _UI_RE.match(t):
+    if line.length <= 40 and line.sentence_punct == 0 and (_ui_tokens(t) or _UI_RE.match(t)):
         return "ui"
     if line.length <= 80 and _CREDIT_RE.search(t):
         return "credit"
     if _PRINT_EDITION_RE.match(t):
         return "print_edition"
-    if line.length <= 120 and _COPYRIGHT_RE.search(t):
-        return "copyright"
-    if line.length <= 40 and _PROMO_RE.search(t) and line.sentence_punct <= 1:
-        return "promo"
     if line.length <= 300 and _CAPTION_RE.search(t):
         return "caption"
     if _RELATED_HEAD_RE.match(t):
         return "related"
-    if line.length <= 40 and _PAGINATION_RE.match(t) and not t.isdigit() or t in {"上一页", "下一页"}:
+    if line.length <= 40 and _PAGINATION_RE.match(t) and not t.isdigit():
         return "pagination"
+    if _SOURCE_LINE_RE.match(t):
+        return DATELINE
+    return None
+
+
+def weak_label(line: Line) -> str | None:
+    """A cue an article could also use: trusted only in the head or tail block."""
+    if line.length <= 300 and _COPYRIGHT_RE.search(line.text):
+        return "copyright"
+    if line.length <= 40 and _PROMO_RE.search(line.text) and line.sentence_punct <= 1:
+        return "promo"
     return None
 
 
@@ -163,7 +215,7 @@ def is_title_shaped(line: Line) -> bool:
     t = line.text
     return (5 <= line.length <= 64 and line.han_share >= 0.5 and line.sentence_punct == 0
             and not t.endswith(("：", ":", "，", "、")) and not _NOTE_MARKER_RE.match(t)
-            and line.separators <= 1)
+            and line.separators <= 1 and not _SITE_NAME_RE.match(t))
 
 
 def undouble(text: str) -> str | None:
@@ -179,12 +231,13 @@ def undouble(text: str) -> str | None:
 def classify(texts: list[str], frequent: frozenset[str] = frozenset()) -> list[str]:
     """A label for every line (see the module docstring). ``frequent`` holds lines
     that recur across many documents of the run."""
-    lines = [Line.of(t, i) for i, t in enumerate(texts)]
-    labels: list[str | None] = [rule_label(ln) for ln in lines]
+    lines = [Line.of(t) for t in texts]
+    labels: list[str | None] = [strong_label(ln) for ln in lines]
     for i, ln in enumerate(lines):
         if labels[i] is None and ln.text in frequent:
             labels[i] = "frequent"
-    body = next((i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()), len(lines))
+    body = _body_start(lines, labels)
+    _label_weak_cues(lines, labels, body)
     _label_head(lines, labels, body)
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
@@ -193,32 +246,61 @@ def classify(texts: list[str], frequent: frozenset[str] = frozenset()) -> list[s
     return [lab or CONTENT for lab in labels]
 
 
+def _body_start(lines: list[Line], labels: list[str | None]) -> int:
+    """The first paragraph: a line of prose without a weak cue, or one followed by more
+    prose (an article that opens on copyright law still opens there)."""
+    free = [i for i in range(len(lines)) if labels[i] is None]
+    for k, i in enumerate(free):
+        if not lines[i].is_prose():
+            continue
+        if weak_label(lines[i]) is None:
+            return i
+        nxt = free[k + 1] if k + 1 < len(free) else None
+        if nxt is not None and lines[nxt].is_prose():
+            return i
+    return len(lines)
+
+
+def _label_weak_cues(lines: list[Line], labels: list[str | None], body: int) -> None:
+    """Weak cues hold in the head, in the tail block, and on short lines."""
+    tail = len(lines)
+    for i in range(len(lines) - 1, body - 1, -1):  # the tail block: footers, from the end up
+        ln = lines[i]
+        if labels[i] is not None or weak_label(ln) or not ln.is_prose():
+            tail = i
+        else:
+            break
+    for i, ln in enumerate(lines):
+        if labels[i] is None:
+            cue = weak_label(ln)
+            if cue and (i < body or i >= tail or (ln.length <= _WEAK_SHORT and not ln.is_prose())):
+                labels[i] = cue
+
+
 def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
-    """Before the first paragraph: site name, headline, byline and dateline."""
-    title_seen: str | None = None
-    for i in range(body):
+    """Before the first paragraph: dateline, byline, site name, the headline; the rest
+    is chrome (navigation above the headline, ui below it)."""
+    free = [i for i in range(body) if labels[i] is None]
+    for i in free:
+        ln = lines[i]
+        if is_dateline(ln):
+            labels[i] = DATELINE
+        elif ln.length <= _SHORT and metadata.byline_names(ln.text):
+            labels[i] = BYLINE
+    candidates = [i for i in free if labels[i] is None and is_title_shaped(lines[i])]
+    title = max(candidates, key=lambda i: (lines[i].length >= 8, lines[i].han, -i), default=None)
+    for i in free:
         if labels[i] is not None:
             continue
         ln = lines[i]
-        t = ln.text
-        if is_dateline(ln):
-            labels[i] = DATELINE
-        elif title_seen is not None and t == title_seen:
-            labels[i] = "duplicate"
-        elif ln.length <= _SHORT and metadata.byline_names(t):
-            labels[i] = BYLINE
-        elif ln.length <= 20 and _SITE_NAME_RE.match(t) and title_seen is None:
+        if title is not None and ln.text == lines[title].text:
+            labels[i] = TITLE if i == title else "duplicate"
+        elif _NOTE_MARKER_RE.match(ln.text) or ln.is_prose():
+            continue  # an editor's note opens the article
+        elif title is None or i < title:
             labels[i] = "navigation"
-        elif title_seen is None and is_title_shaped(ln) and _head_context_ok(lines, labels, i, body):
-            labels[i] = TITLE
-            title_seen = t
-        elif ln.length <= 12 and ln.sentence_punct == 0 and title_seen is None and not _NOTE_MARKER_RE.match(t):
-            labels[i] = "navigation"  # short channel or section names above the headline
-
-
-def _head_context_ok(lines: list[Line], labels: list[str | None], i: int, body: int) -> bool:
-    """A headline is followed, before the body, only by bylines, datelines, repeats or chrome."""
-    return not any(_NOTE_MARKER_RE.match(lines[j].text) for j in range(i + 1, body))
+        else:
+            labels[i] = "ui"
 
 
 def _label_bylines_in_body(lines: list[Line], labels: list[str | None], body: int) -> None:
@@ -248,15 +330,14 @@ def _label_related_blocks(lines: list[Line], labels: list[str | None]) -> None:
 
 
 def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
-    """After the last paragraph, short lines without sentences are page furniture."""
+    """After the last paragraph, short lines without a sentence are page furniture."""
     last = max((i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()), default=-1)
     if last < 0:
         return
     for i in range(last + 1, len(lines)):
         ln = lines[i]
         if labels[i] is None and ln.length <= 20 and ln.sentence_punct == 0 and not ln.text.startswith(("（", "(")):
-            if _SITE_NAME_RE.match(ln.text) or ln.han_share < 0.5:
-                labels[i] = "navigation"
+            labels[i] = "navigation" if _SITE_NAME_RE.match(ln.text) or ln.han_share < 0.5 else "ui"
 
 
 def _label_duplicates(lines: list[Line], labels: list[str | None]) -> None:

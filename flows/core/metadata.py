@@ -28,7 +28,7 @@ DATE_RE = re.compile(
 
 SOURCE_LABEL_RE = re.compile(r"(?:来源|来自|出处|稿源|文章来源|信息来源|新闻来源)\s*[:：]\s*")
 _AUTHOR_LABEL_RE = re.compile(
-    r"^(?:[(（【\[]\s*)?(?:作者|撰文|文字|撰稿|记者|本报记者|本报特约记者|新华社记者|特约记者|通讯员|本报通讯员|文|图文)"
+    r"^(?:[(（【\[]\s*)?(?:作者|撰文|文字|撰稿|[^\s，。:：]{0,8}?(?:记者|通讯员|特约撰稿人?)|文|图文)"
     r"\s*(?:[:：/／|｜丨]\s*|\s+)")
 ORG_SUFFIX_RE = re.compile(
     r"(?:党组|党委|委员会|编辑部|评论员|课题组|研究院|研究所|研究中心|办公室|领导小组|工作组|总工会|协会|学会|联合会|"
@@ -88,15 +88,16 @@ def parse_source(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def looks_like_name(token: str) -> bool:
-    """A Chinese personal name: a common surname and one to three more characters,
-    and not an ordinary dictionary word."""
+    """A Chinese personal name: a common surname and one to three more characters, and
+    not an ordinary dictionary word (a word jieba tags as a name is fine)."""
     if not _NAME_RE.fullmatch(token):
         return False
     if token.startswith(_COMPOUND_SURNAMES):
         ok = 3 <= len(token) <= 4
     else:
         ok = token[0] in _SURNAMES and 2 <= len(token) <= 3
-    return ok and lexicon.load().word_freq(token) <= _MAX_NAME_WORD_FREQ
+    lex = lexicon.load()
+    return ok and (lex.word_freq(token) <= _MAX_NAME_WORD_FREQ or token in lex.names)
 
 
 def looks_like_org(text: str) -> bool:
@@ -131,3 +132,39 @@ def clean_author(text: str) -> str | None:
     """The author field from a byline line."""
     names = byline_names(text)
     return "、".join(names) if names else None
+
+
+_NOT_OUTLET_RE = re.compile(r"^(?:发布于|发表于|来自|编辑于|更新于|IP属地|原创|发布|更新)")
+_LABELLED_AUTHOR_RE = re.compile(f"(?:作者|撰文|记者)\\s*[:：]\\s*([{HAN}]{{2,20}}(?:[\\s、][{HAN}]{{2,4}})*)")
+_WIRE_LEAD_RE = re.compile(
+    r"^[^，。]{0,30}?(?:电|讯|报道)\s*[(（【]\s*(?:[^()（）【】\s]{0,8}?记者)\s*([^()（）【】]{2,30}?)\s*[)）】]"
+    r"|^【[^】]{0,12}报道\s*记者\s*([^】]{2,20}?)】")
+
+
+def outlet_beside_date(text: str) -> str | None:
+    """``2024年05月01日 09:00 新浪新闻`` or ``环球网 2024-11-12 06:30`` → the outlet's name
+    (never a place of publication like ``发布于北京``)."""
+    m = DATE_RE.search(to_ascii_digits(text))
+    if not m:
+        return None
+    for part in (text[m.end():], text[:m.start()]):
+        name = part.strip(" |｜-—·:：")
+        if (2 <= len(name) <= 20 and " " not in name and not _NOT_OUTLET_RE.match(name)
+                and not SOURCE_LABEL_RE.search(name) and not byline_names(name)):
+            return name
+    return None
+
+
+def labelled_author(text: str) -> str | None:
+    """``来源：工人日报 作者：李娟 2024-09-05`` → 李娟."""
+    m = _LABELLED_AUTHOR_RE.search(text)
+    return clean_author(m.group(1)) if m else None
+
+
+def wire_reporter(paragraph: str) -> str | None:
+    """The reporter a wire lead names: ``新华社合肥4月12日电（记者 张三）`` → 张三."""
+    m = _WIRE_LEAD_RE.search(paragraph[:80])
+    if not m:
+        return None
+    names = [t for t in _NAME_SPLIT_RE.split(m.group(1) or m.group(2)) if t]
+    return "、".join(names) if names and all(looks_like_name(t) for t in names) else None
