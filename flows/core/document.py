@@ -208,11 +208,12 @@ def extract_fields(texts: list[str], labels: list[str]) -> dict:
     """title, author, published_at, source and site from the labelled lines.
 
     The author comes from a byline, else an ``作者：`` inside a dateline, else the
-    reporter named in a wire lead (``新华社北京4月12日电（记者 张三）``). A source
+    reporter named in a wire lead (``新华社北京4月12日电（记者 张三）``), else an
+    ``作者：`` in an editor's credit; ``本报`` in it is the source's name. A source
     labelled ``来源：`` wins over an outlet named beside the date.
     """
     out: dict = {"title": None, "author": None, "published_at": None, "source": None, "site": None}
-    outlet = None
+    outlet = author_in_credit = None
     for t, lab in zip(texts, labels):
         if lab == TITLE and out["title"] is None:
             out["title"] = t
@@ -223,12 +224,16 @@ def extract_fields(texts: list[str], labels: list[str]) -> dict:
             out["source"] = out["source"] or metadata.parse_source(t)
             outlet = outlet or metadata.outlet_beside_date(t)
             out["author"] = out["author"] or metadata.labelled_author(t)
+        elif lab == "credit":
+            author_in_credit = author_in_credit or metadata.labelled_author(t)
         elif lab in ("navigation", "promo") and out["site"] is None:
             out["site"] = _site_name(t)
     out["source"] = out["source"] or outlet
     if out["author"] is None:
         first = next((t for t, lab in zip(texts, labels) if lab == CONTENT), "")
-        out["author"] = metadata.wire_reporter(first)
+        out["author"] = metadata.wire_reporter(first) or author_in_credit
+    if out["author"] and out["author"].startswith("本报") and out["source"]:
+        out["author"] = out["source"] + out["author"][2:]  # 本报评论员 of 人民日报 is 人民日报评论员
     return out
 
 

@@ -89,7 +89,7 @@ _RELATED_HEAD_RE = re.compile(
     r"猜你喜欢|更多精彩|精彩推荐|热点推荐|热门文章|热门新闻|往期回顾|编辑推荐|今日推荐|为你推荐|大家都在看)\s*[】\]]?\s*[:：>]?$")
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
 _END_MARK_RE = re.compile(r"^[(（【\[]\s*(?:完|全文完|终|本文完)\s*[)）】\]]$")
-_ORIGINAL_TITLE_RE = re.compile(r"^原(?:标|题)题?\s*[:：]")
+_ORIGINAL_TITLE_RE = re.compile(r"^[(（]?\s*原(?:标|题)题?\s*[:：]")
 _SOURCE_LINE_RE = re.compile(r"^[(（]?\s*(?:稿件|文章|信息|新闻)?来源\s*[:：]\s*[^，。]{1,40}[)）]?$")
 _SPAM_WORDS_RE = re.compile(
     r"蜘蛛池|站群|seo优化|快排|秒收录|博彩|赌场|娱乐城|百家乐|真人(?:视讯|娱乐)|棋牌|彩票|六合彩|时时彩|澳门(?:赌|威尼斯|新葡京)|"
@@ -100,7 +100,7 @@ _SPAM_WORDS_RE = re.compile(
 _COPYRIGHT_RE = re.compile(
     r"版权所有|版权归|版权作品|Copyright|©|\(c\)\s*\d{4}|All Rights Reserved|未经(?:书面)?(?:协议)?(?:授权|许可)|禁止转载|"
     r"不得转载|严禁转载|转载请注明|举报(?:邮箱|电话|中心)|违法和不良信息|不代表本(?:站|网)观点|不代表.{0,12}观点|仅供参考|"
-    r"免责声明|特别声明|平台声明|文章来[自源]网络|来源于网络|如有侵权|侵权请联系|ICP备|ICP证|公网安备|网安备|增值电信|"
+    r"免责声明|特别声明|平台声明|^声明[:：]|不代表.{0,12}立场|文章来[自源]网络|来源于网络|如有侵权|侵权请联系|ICP备|ICP证|公网安备|网安备|增值电信|"
     r"许可证|本网站所刊|本站所有|本文系转载|互联网新闻信息服务|信息存储(?:空间)?服务|information storage|Notice:",
     re.IGNORECASE)
 _PROMO_RE = re.compile(
@@ -111,6 +111,7 @@ _SITE_NAME_RE = re.compile(
     r"^(?:[^\s，。]{1,10}(?:网|网站|新闻网|在线|频道|客户端|新闻|日报|晚报|时报|首页)|[\w.-]+\.(?:com|cn|net|org)(?:\.cn)?)$",
     re.IGNORECASE)
 
+_WIRE_LEAD_RE = re.compile(r"^\S{0,12}?(?:社|网|报)?\S{0,6}?\d{1,2}月\d{1,2}日(?:电|讯)")
 _PROSE_MIN = 40     # a line this long with punctuation inside is a paragraph
 _SHORT = 25         # bylines and site names are shorter than this
 _WEAK_SHORT = 30    # a weak cue cuts a line this short anywhere, unless it is a sentence
@@ -141,7 +142,7 @@ class Line:
         """A paragraph: long with punctuation inside, or a sentence that ends like one."""
         if self.separators > 3:
             return False
-        if self.length >= _PROSE_MIN and _ANY_PUNCT_RE.search(self.text):
+        if self.length >= _PROSE_MIN and _ANY_PUNCT_RE.search(self.text) or _WIRE_LEAD_RE.match(self.text):
             return True
         return self.length >= 6 and self.han >= 4 and bool(_SENTENCE_END_RE.search(self.text))
 
@@ -287,8 +288,14 @@ def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
             labels[i] = DATELINE
         elif ln.length <= _SHORT and metadata.byline_names(ln.text):
             labels[i] = BYLINE
-    candidates = [i for i in free if labels[i] is None and is_title_shaped(lines[i])]
-    title = max(candidates, key=lambda i: (lines[i].length >= 8, lines[i].han, -i), default=None)
+    candidates = [i for i in free if labels[i] is None and is_title_shaped(lines[i])
+                  and not _WIRE_LEAD_RE.match(lines[i].text) and not metadata.strip_author_label(lines[i].text)[1]]
+
+    def next_to_metadata(i: int) -> bool:
+        return any(labels[j] in (DATELINE, BYLINE) for j in range(max(0, i - 2), min(len(lines), i + 3)))
+
+    title = max(candidates, key=lambda i: (next_to_metadata(i), lines[i].length >= 8, lines[i].han, -i),
+                default=None)
     for i in free:
         if labels[i] is not None:
             continue

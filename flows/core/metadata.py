@@ -83,6 +83,9 @@ def parse_source(text: str) -> str | None:
     if titled:
         return titled.group(1)
     value = re.split(r"\s", value)[0].strip(" -—_·:：()（）【】[]")
+    parts = [p for p in re.split(r"[-－—_]", value) if p]
+    if 2 <= len(parts) <= 3 and all(2 <= len(p) <= 12 for p in parts):
+        value = parts[-1]  # 人民网－人民日报: the site republished the paper, the origin comes last
     return value[:40] or None
 
 
@@ -106,19 +109,30 @@ def looks_like_org(text: str) -> bool:
 
 
 def strip_author_label(text: str) -> tuple[str, bool]:
-    """``作者：张三`` → (``张三``, True)."""
+    """``作者：张三`` → (``张三``, True); ``（记者 张三）`` → (``张三``, True)."""
     m = _AUTHOR_LABEL_RE.match(text)
     if not m:
         return text, False
-    return text[m.end():].strip(" )）】]"), True
+    rest = text[m.end():].strip()
+    if m.group().lstrip()[:1] in "(（【[":
+        rest = rest.rstrip(" )）】]")
+    return rest, True
+
+
+_AFFILIATION_RE = re.compile(r"\s*[(（][^()（）]{2,40}[)）]\s*$")
+_ROLE_RE = re.compile(r"^(?:实习生|见习记者|记者|通讯员|特约记者|摄影|摄|文|图|编辑|撰稿)$")
 
 
 def byline_names(text: str) -> list[str] | None:
-    """The names in a byline line, or None when it is not one."""
+    """The names in a byline line, or None when it is not one.
+
+    ``作者：王敏（中国社会科学院研究员）`` → [王敏]; ``首席记者 张三 实习生 李四`` → [张三, 李四].
+    """
     body, labelled = strip_author_label(text.strip())
+    body = _AFFILIATION_RE.sub("", body)
     if looks_like_org(body):
         return [body]
-    tokens = [t for t in _NAME_SPLIT_RE.split(body) if t]
+    tokens = [t for t in _NAME_SPLIT_RE.split(body) if t and not _ROLE_RE.match(t)]
     if not tokens or len(tokens) > 6:
         return None
     if all(looks_like_name(t) for t in tokens):

@@ -5,8 +5,8 @@ edits it made; :func:`normalize` runs them in order and returns the counts by
 kind. The rules (see ``docs/conventions.md``):
 
 * HTML entities decoded; Unicode NFC;
-* full-width Latin letters, digits and ASCII symbols become half width, except
-  the Chinese punctuation ``！（），：；？``;
+* full-width Latin letters and digits become half width (full-width
+  punctuation and symbols stay);
 * zero-width and control characters removed; private-use characters (used by
   sites as icons or separators) become a space;
 * Chinese punctuation is full width where it touches Chinese text: ``，。：；？！（）``,
@@ -30,8 +30,9 @@ _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-_KEEP_FULLWIDTH = "！（），：；？"
-_FULLWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH}
+#: Full-width digits and Latin letters become half width; full-width punctuation and
+#: symbols (，：％｜＋…) are left as the text has them.
+_FULLWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp - 0xFEE0).isalnum()}
 _FULLWIDTH_TABLE.update({0xFF61: "。", 0xFF64: "、", 0xFF62: "「", 0xFF63: "」"})
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\uff61-\uff64]")
 
