@@ -35,11 +35,17 @@ def _table(counts: dict, head: str) -> list[str]:
     return [f"| {head} | count |", "|---|---:|"] + [f"| `{k}` | {v} |" for k, v in counts.items()]
 
 
+def _changes_line(c: dict) -> str:
+    if not c.get("previous"):
+        return "First release."
+    return (f"Against {c['previous']}: {c['added']} added, {c['removed']} removed, {c['changed']} changed, "
+            f"{c['unchanged']} unchanged (ids in `changes.json`).")
+
+
 def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> str:
     """The card for a release described by ``manifest``."""
     n = manifest["counts"]["records"]
     features = [line for name, typ, _ in columns for line in _feature_yaml(name, typ)]
-    date = manifest["created_at"][:10]
     lines = [
         "---",
         "language:",
@@ -77,6 +83,8 @@ def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> 
         "- `jsonl/*.jsonl.gz`: the same rows as JSON lines (UTF-8, not escaped), for tools without Parquet.",
         "- `rejects/rejects.parquet`: raw files that did not become records, with the reason.",
         "- `removed_lines/removed_lines.parquet`: every line cut from a record, with the reason.",
+        "- `changes.json`: the ids added, removed and changed since the previous release.",
+        "- `croissant.json`: the dataset in MLCommons Croissant.",
         "- `MANIFEST.json`: counts, checksums and row counts of every file; `SHA256SUMS`: `sha256sum -c`.",
         "",
         "## Counts",
@@ -103,10 +111,15 @@ def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> 
         "|---|---|---|",
         *[f"| `{name}` | {typ} | {desc} |" for name, typ, desc in columns],
         "",
+        "## Changes since the previous release",
+        "",
+        _changes_line(manifest.get("changes") or {}),
+        "",
         "## Changelog",
         "",
-        f"- {date}: {manifest['version']} (pipeline {manifest['pipeline_version']}): "
-        f"{n} records, {manifest['counts']['rejects']} rejects.",
+        *[f"- {e['date']}: {e['version']}: {e['records']} records, {e['rejects']} rejects; "
+          f"{e.get('added', 0)} added, {e.get('removed', 0)} removed, {e.get('changed', 0)} changed"
+          for e in reversed(manifest.get("changelog", []))],
         "",
     ]
     return "\n".join(lines)

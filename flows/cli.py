@@ -5,6 +5,7 @@ import argparse
 import dataclasses
 import json
 import os
+import pathlib
 import sys
 import time
 from collections import Counter
@@ -56,13 +57,52 @@ def _parser() -> argparse.ArgumentParser:
                                      "punctuation, spacing. No boilerplate or metadata work.",
                          epilog=EPILOG_FIX, formatter_class=argparse.RawDescriptionHelpFormatter)
     fix.add_argument("--counts", action="store_true", help="print the edits by kind on stderr at the end")
+
+    verify = sub.add_parser("verify", help="check every file of a release against its SHA256SUMS",
+                            description="Check a release on disk: every file listed in SHA256SUMS is present "
+                                        "and matches, and nothing unlisted is there. Exit 1 on any problem.",
+                            epilog="examples:\n  jingwen verify output/0.1.0\n",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    verify.add_argument("release", metavar="RELEASE_DIR")
+
+    diff = sub.add_parser("diff", help="documents added, removed and changed between two releases",
+                          description="Compare two releases by document id: added, removed, changed "
+                                      "(same raw file, different cleaned record) and unchanged.",
+                          epilog="examples:\n  jingwen diff output/0.1.0 output/0.1.1\n"
+                                 "  jingwen diff output/0.1.0 output/0.1.1 --ids   # list the ids too\n",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--ids", action="store_true", help="print the ids of added, removed and changed documents")
+
+    publish = sub.add_parser("publish", help="copy a release to a folder or an fsspec URL (file://, s3://)",
+                             description="Copy a verified release to DEST/VERSION/, then update DEST/releases.json "
+                                         "last, so readers never see a half-published version. For an "
+                                         "S3-compatible store other than AWS set AWS_ENDPOINT_URL.",
+                             epilog="examples:\n  jingwen publish output/0.1.0 --to /srv/datasets/jingwen\n"
+                                    "  jingwen publish output/0.1.0 --to s3://my-bucket/jingwen\n",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    publish.add_argument("release", metavar="RELEASE_DIR")
+    publish.add_argument("--to", required=True, metavar="DEST")
+
+    download = sub.add_parser("download", help="fetch and verify a published release",
+                              description="Fetch a release from a folder, http(s):// (interrupted files resume) "
+                                          "or s3:// into DIR/VERSION/, verifying every file against SHA256SUMS. "
+                                          "Without --version, the newest in SOURCE/releases.json.",
+                              epilog="examples:\n  jingwen download https://example.org/jingwen --to data\n"
+                                     "  jingwen download s3://my-bucket/jingwen --version 0.1.0 --to data\n",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    download.add_argument("source", metavar="SOURCE")
+    download.add_argument("--version")
+    download.add_argument("--to", required=True, metavar="DIR")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "clean": cmd_clean, "fix": cmd_fix}[args.command](args)
+        return {"run": cmd_run, "clean": cmd_clean, "fix": cmd_fix, "verify": cmd_verify, "diff": cmd_diff,
+                "publish": cmd_publish, "download": cmd_download}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -147,6 +187,69 @@ def cmd_fix(args: argparse.Namespace) -> int:
     out.flush()
     if args.counts:
         print(json.dumps(dict(sorted(total.items())), ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .publish import ReleaseError, verify
+
+    release = pathlib.Path(args.release)
+    if not release.is_dir():
+        print(f"jingwen verify: {release} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        problems = verify(release)
+    except ReleaseError as exc:
+        print(f"jingwen verify: {exc}", file=sys.stderr)
+        return 1
+    for p in problems:
+        print(f"{p.path}: {p.why}", file=sys.stderr)
+    if problems:
+        print(f"jingwen verify: {release} FAILED ({len(problems)} problems)", file=sys.stderr)
+        return 1
+    print(f"{release}: OK")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .changes import diff
+
+    old, new = pathlib.Path(args.old), pathlib.Path(args.new)
+    for d in (old, new):
+        if not (d / "data").is_dir():
+            print(f"jingwen diff: {d} is not a release (no data/ folder)", file=sys.stderr)
+            return 2
+    c = diff(old, new)
+    print(f"{old.name} -> {new.name}: {len(c.added)} added, {len(c.removed)} removed, "
+          f"{len(c.changed)} changed, {c.unchanged} unchanged")
+    if args.ids:
+        for kind in ("added", "removed", "changed"):
+            for ident in getattr(c, kind):
+                print(f"{kind}\t{ident}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import ReleaseError, publish
+
+    try:
+        url = publish(pathlib.Path(args.release), args.to)
+    except (ReleaseError, OSError, KeyError) as exc:
+        print(f"jingwen publish: {exc}", file=sys.stderr)
+        return 1
+    print(f"published {url}")
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from .publish import ReleaseError, download
+
+    try:
+        path = download(args.source, pathlib.Path(args.to), args.version)
+    except (ReleaseError, OSError) as exc:
+        print(f"jingwen download: {exc}", file=sys.stderr)
+        return 1
+    print(f"downloaded and verified {path}")
     return 0
 
 

@@ -13,6 +13,8 @@ Layout (Hugging Face conventions)::
       jsonl/train-00000-of-0000N.jsonl.gz   the same rows, UTF-8 (not escaped)
       rejects/rejects.parquet               raw_file, reason, detail
       removed_lines/removed_lines.parquet   id, raw_file, line, reason, text
+      changes.json                          ids added, removed, changed since the previous release
+      croissant.json                        MLCommons Croissant description
       MANIFEST.json  README.md  SHA256SUMS
 """
 from __future__ import annotations
@@ -28,12 +30,15 @@ import shutil
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .card import render_card
+from .changes import Changes, compare, digests
 from .core.document import PIPELINE_VERSION
+from .croissant import render_croissant
 
 SCHEMA_VERSION = "1.0.0"
 DATASET_NAME = "jingwen-zh-news"
@@ -62,9 +67,23 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("mirror", pa.bool_(), "True when the raw page came from a pinyin-annotating mirror site."),
     ("n_chars", pa.int64(), "Length of text in characters."),
     ("lost_chars", pa.int64(), "Characters that could not be recovered (U+FFFD in text)."),
+    ("content_sha256", pa.string(), "SHA-256 of title, author, published_at, source, site and text: "
+                                    "equal for equal cleaned records."),
     ("pipeline_version", pa.string(), "Version of the cleaning pipeline that produced the row."),
 ]
 RECORD_SCHEMA = pa.schema([(name, typ) for name, typ, _ in COLUMNS])
+
+
+def schema_fingerprint(schema: pa.Schema = RECORD_SCHEMA) -> str:
+    """A short hash of the columns' names and types, in order."""
+    text = ";".join(f"{f.name}:{f.type}" for f in schema)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+#: Every schema version and its fingerprint. Changing RECORD_SCHEMA fails a test until
+#: SCHEMA_VERSION is bumped the semver way (a column added: minor; removed or retyped:
+#: major) and registered here.
+SCHEMA_FINGERPRINTS = {"1.0.0": "8a7f6fe7e983e9d4"}
 TEXT_COLUMNS = ("title", "author", "source", "site", "text")
 
 REJECT_SCHEMA = pa.schema([("raw_file", pa.string()), ("raw_sha256", pa.string()), ("id", pa.string()),
@@ -179,6 +198,12 @@ def write_release(out_dir: pathlib.Path, version: str, records: pa.Table, reject
         write_table(tmp / "removed_lines" / "removed_lines.parquet", removed, ("text",))
         files += [_file_entry(tmp, tmp / "rejects" / "rejects.parquet", rejects.num_rows),
                   _file_entry(tmp, tmp / "removed_lines" / "removed_lines.parquet", removed.num_rows)]
+        previous = _previous_release(out_dir, version)
+        changes = compare(digests(previous) if previous else None,
+                          dict(zip(records.column("id").to_pylist(), records.column("content_sha256").to_pylist())),
+                          previous.name if previous else None)
+        (tmp / "changes.json").write_text(changes.to_json(), "utf-8")
+        files.append(_file_entry(tmp, tmp / "changes.json", None))
         summary = ReleaseSummary(
             version=version, path=str(final), records=records.num_rows, rejects=rejects.num_rows,
             removed_lines=removed.num_rows,
@@ -186,11 +211,11 @@ def write_release(out_dir: pathlib.Path, version: str, records: pa.Table, reject
             repairs_by_kind=_sum_struct(records, "repairs", "kind"),
             cuts_by_reason=_sum_struct(records, "cuts", "reason"),
             extra=manifest_extra or {})
-        manifest = _manifest(summary, files)
+        manifest = _manifest(summary, files, changes, _changelog(previous))
         (tmp / "MANIFEST.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        from .card import render_card  # the card reads the manifest
-
         (tmp / "README.md").write_text(render_card(manifest, COLUMNS), "utf-8")
+        (tmp / "croissant.json").write_text(
+            json.dumps(render_croissant(manifest, COLUMNS), ensure_ascii=False, indent=2) + "\n", "utf-8")
         _write_checksums(tmp)
         os.rename(tmp, final)
     except BaseException:
@@ -199,9 +224,28 @@ def write_release(out_dir: pathlib.Path, version: str, records: pa.Table, reject
     return summary
 
 
-def _file_entry(root: pathlib.Path, path: pathlib.Path, rows: int) -> dict:
-    return {"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path),
-            "bytes": path.stat().st_size, "rows": rows}
+def _file_entry(root: pathlib.Path, path: pathlib.Path, rows: int | None) -> dict:
+    entry = {"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path), "bytes": path.stat().st_size}
+    if rows is not None:
+        entry["rows"] = rows
+    return entry
+
+
+def _previous_release(out_dir: pathlib.Path, version: str) -> pathlib.Path | None:
+    """The newest complete release older than ``version``."""
+    mine = parse_version(version)
+    older = [p for v, p in releases(out_dir) if mine is None or v < mine]
+    return older[-1] if older else None
+
+
+def _changelog(previous: pathlib.Path | None) -> list[dict]:
+    """The previous release's changelog (its manifest carries the history)."""
+    if previous is None:
+        return []
+    try:
+        return json.loads((previous / "MANIFEST.json").read_text("utf-8")).get("changelog", [])
+    except (OSError, ValueError):
+        return []
 
 
 def _sum_struct(table: pa.Table, column: str, key: str) -> dict:
@@ -212,21 +256,25 @@ def _sum_struct(table: pa.Table, column: str, key: str) -> dict:
     return dict(sorted(total.items()))
 
 
-def _manifest(summary: ReleaseSummary, files: list[dict]) -> dict:
-    import pyarrow
-
+def _manifest(summary: ReleaseSummary, files: list[dict], changes: Changes, history: list[dict]) -> dict:
+    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    entry = {"version": summary.version, "date": created[:10], "records": summary.records,
+             "rejects": summary.rejects, **{k: v for k, v in changes.counts().items() if k != "previous"}}
     return {
         "name": DATASET_NAME,
         "version": summary.version,
         "schema_version": SCHEMA_VERSION,
+        "schema": [{"name": f.name, "type": str(f.type)} for f in RECORD_SCHEMA],
         "pipeline_version": PIPELINE_VERSION,
-        "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_at": created,
         "counts": {"records": summary.records, "rejects": summary.rejects, "removed_lines": summary.removed_lines},
+        "changes": changes.counts(),
         "rejects_by_reason": summary.rejects_by_reason,
         "repairs_by_kind": summary.repairs_by_kind,
         "cuts_by_reason": summary.cuts_by_reason,
         **summary.extra,
-        "writer": {"pyarrow": pyarrow.__version__, "parquet_compression": "zstd(3)"},
+        "writer": {"pyarrow": pa.__version__, "parquet_compression": "zstd(3)"},
+        "changelog": history + [entry],
         "files": sorted(files, key=lambda f: f["path"]),
     }
 
@@ -236,9 +284,3 @@ def _write_checksums(root: pathlib.Path) -> None:
     lines = [f"{sha256_file(p)}  {p.relative_to(root).as_posix()}"
              for p in sorted(root.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
     (root / "SHA256SUMS").write_text("\n".join(lines) + "\n", "utf-8")
-
-
-def iter_records(release_dir: pathlib.Path) -> Iterator[dict]:
-    """Every record of a release, from its Parquet files."""
-    for path in sorted((release_dir / "data").glob("*.parquet")):
-        yield from pq.read_table(path).to_pylist()

@@ -92,7 +92,19 @@ class Record:
     mirror: bool
     n_chars: int
     lost_chars: int
+    content_sha256: str = ""
     pipeline_version: str = PIPELINE_VERSION
+
+    def __post_init__(self) -> None:
+        if not self.content_sha256:
+            self.content_sha256 = content_digest(self.title, self.author, self.published_at, self.source,
+                                                 self.site, self.text)
+
+
+def content_digest(*fields: str | None) -> str:
+    """SHA-256 of a record's cleaned content (metadata fields and text): equal digests,
+    equal records, whatever their raw bytes."""
+    return hashlib.sha256("\x1f".join(f or "" for f in fields).encode("utf-8")).hexdigest()
 
 
 def doc_id(raw: bytes) -> tuple[str, str]:

@@ -1,0 +1,290 @@
+"""Releases: reproducible, documented, publishable, downloadable, loadable.
+
+Releases here are built with the same shard functions the Prefect flow calls
+(tests/test_flow.py runs the flow itself). The HTTP servers and the S3 server
+are real servers on loopback.
+"""
+import http.server
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+
+import pyarrow as pa
+import pytest
+
+from flows import shards
+from flows.core.document import DEFAULT_LIMITS
+from flows.publish import ReleaseError, download, parse_sums, publish, verify
+from flows.release import REMOVED_SCHEMA, RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, schema_fingerprint, \
+    write_release
+from flows.validation import load_suites
+
+from conftest import RAW, ROOT
+
+DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz",
+              "rejects/rejects.parquet", "removed_lines/removed_lines.parquet")
+
+
+def build(raw: pathlib.Path, out: pathlib.Path, version: str) -> pathlib.Path:
+    """A release of ``raw`` through the flow's shard stages, without Prefect."""
+    work = out / f".work-{version}"
+    work.mkdir(parents=True)
+    files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
+    prepared = shards.prepare(str(raw), files, str(work), 0, DEFAULT_LIMITS)
+    sketch = shards.merge_sketches([prepared.paths["sketch"]], str(work / "lines.npz"))
+    finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
+    validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
+    rejects = prepared.rejects + finished.rejects + validated.rejects
+    write_release(out, version, shards.concat([validated.paths["records"]], RECORD_SCHEMA),
+                  shards.rejects_table(rejects), shards.concat([finished.paths["removed"]], REMOVED_SCHEMA))
+    shutil.rmtree(work)
+    return out / version
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    """0.1.0 of four samples, 0.1.1 of all five, and 0.1.1 again in another folder."""
+    base = tmp_path_factory.mktemp("releases")
+    four = base / "raw4"
+    four.mkdir()
+    for p in sorted(RAW.glob("*.txt"))[:4]:
+        shutil.copy(p, four / p.name)
+    out = base / "out"
+    first = build(four, out, "0.1.0")
+    second = build(RAW, out, "0.1.1")
+    again = build(RAW, base / "again", "0.1.1")
+    return first, second, again
+
+
+def test_same_input_same_bytes(releases):
+    _, second, again = releases
+    for name in DATA_FILES:
+        assert (second / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_layout_manifest_card_and_changes(releases):
+    first, second, _ = releases
+    names = {p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()}
+    assert names == set(DATA_FILES) | {"MANIFEST.json", "README.md", "SHA256SUMS", "changes.json", "croissant.json"}
+    manifest = json.loads((second / "MANIFEST.json").read_text("utf-8"))
+    assert manifest["counts"]["records"] == 5 and manifest["schema_version"] == SCHEMA_VERSION
+    assert manifest["changes"] == {"previous": "0.1.0", "added": 1, "removed": 0, "changed": 0, "unchanged": 4}
+    assert [e["version"] for e in manifest["changelog"]] == ["0.1.0", "0.1.1"]
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert listed["data/train-00000-of-00001.parquet"]["rows"] == 5
+    changes = json.loads((second / "changes.json").read_text("utf-8"))
+    assert len(changes["added"]) == 1 and changes["removed"] == [] and changes["unchanged"] == 4
+    card = (second / "README.md").read_text("utf-8")
+    front = card.split("---")[1]
+    assert "config_name: default" in front and "path: data/train-*.parquet" in front
+    assert "license:" in front and "- zh" in front and "size_categories" in front and "jsonl" not in front
+    assert "1 added, 0 removed" in card and "## Changelog" in card
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "diff", str(first), str(second), "--ids"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("0.1.0 -> 0.1.1: 1 added, 0 removed, 0 changed, 4 unchanged")
+    assert out.count("added\t") == 1
+
+
+def test_schema_version_follows_the_schema():
+    assert SCHEMA_FINGERPRINTS[SCHEMA_VERSION] == schema_fingerprint(RECORD_SCHEMA), \
+        "the record schema changed: bump SCHEMA_VERSION (semver) and register its fingerprint"
+
+
+def test_jsonl_is_utf8_not_escaped(releases):
+    import gzip
+
+    line = gzip.open(releases[1] / DATA_FILES[1], "rt", encoding="utf-8").readline()
+    assert "\\u" not in line and "习近平" in line
+
+
+def test_croissant_validates(releases):
+    import mlcroissant as mlc
+
+    dataset = mlc.Dataset(jsonld=str(releases[1] / "croissant.json"))
+    assert dataset.metadata.name == "jingwen-zh-news"
+    records = list(dataset.records("records"))
+    assert len(records) == 5
+
+
+def test_four_loaders_read_the_release(releases, tmp_path, monkeypatch):
+    release = releases[1]
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    assert len(pd.read_parquet(release / "data")) == 5
+    assert pl.read_parquet(str(release / "data" / "*.parquet")).height == 5
+    assert duckdb.sql(f"SELECT count(*) FROM '{release}/data/*.parquet'").fetchall() == [(5,)]
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import datasets
+
+    cache = str(tmp_path / "hf")
+    from_parquet = datasets.load_dataset("parquet", data_files=str(release / "data" / "*.parquet"),
+                                         split="train", cache_dir=cache)
+    from_json = datasets.load_dataset("json", data_files=str(release / "jsonl" / "*.jsonl.gz"),
+                                      split="train", cache_dir=cache)
+    assert from_parquet.num_rows == from_json.num_rows == 5
+    assert sorted(from_parquet["id"]) == sorted(from_json["id"])
+
+
+def test_verify_catches_a_flipped_byte(releases, tmp_path):
+    copy = tmp_path / "0.1.1"
+    shutil.copytree(releases[1], copy)
+    assert verify(copy) == []
+    target = copy / "data" / "train-00000-of-00001.parquet"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    problems = verify(copy)
+    assert [p.path for p in problems] == ["data/train-00000-of-00001.parquet"]
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "verify", str(copy)], capture_output=True, text=True)
+    assert out.returncode == 1 and "train-00000-of-00001.parquet" in out.stderr
+
+
+def test_unsafe_paths_are_refused():
+    for evil in ("../../etc/passwd", "/etc/passwd", "a/../../b", "C:/x"):
+        with pytest.raises(ReleaseError):
+            parse_sums(f"{'0' * 64}  {evil}\n")
+
+
+def test_publish_and_download_through_a_folder(releases, tmp_path):
+    dest = tmp_path / "mirror"
+    publish(releases[0], str(dest))
+    publish(releases[1], str(dest))
+    index = json.loads((dest / "releases.json").read_text("utf-8"))
+    assert index["latest"] == "0.1.1" and [r["version"] for r in index["releases"]] == ["0.1.0", "0.1.1"]
+    got = download(str(dest), tmp_path / "got")
+    assert got.name == "0.1.1" and verify(got) == []
+    older = download(f"file://{dest}", tmp_path / "got", "0.1.0")
+    assert verify(older) == []
+
+
+# -- HTTP --------------------------------------------------------------------------------
+
+class RangeHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file server that honours ``Range: bytes=N-`` (http.server does not)."""
+
+    drop_once: set = set()  # paths whose first full response is cut off mid-file
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = pathlib.Path(self.translate_path(self.path))
+        if not path.is_file():
+            self.send_error(404)
+            return
+        data = path.read_bytes()
+        start = 0
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes="):
+            start = int(rng[6:].split("-")[0])
+            if start >= len(data):
+                self.send_response(416)
+                self.end_headers()
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            self.send_response(200)
+        body = data[start:]
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path in self.drop_once and not rng and len(body) > 100:
+            self.drop_once.discard(self.path)
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)  # the connection drops mid-file
+            return
+        self.wfile.write(body)
+
+
+@pytest.fixture()
+def http_server(tmp_path):
+    root = tmp_path / "www"
+    root.mkdir()
+
+    def handler(*args, **kwargs):
+        return RangeHandler(*args, directory=str(root), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_download_over_http_resumes_a_dropped_file(releases, http_server, tmp_path):
+    root, url = http_server
+    publish(releases[1], str(root))
+    RangeHandler.drop_once = {"/0.1.1/data/train-00000-of-00001.parquet", "/0.1.1/README.md"}
+    got = download(url, tmp_path / "got")
+    assert not RangeHandler.drop_once, "the server did drop the connections"
+    assert verify(got) == []
+
+
+def test_download_names_the_files_that_do_not_match(releases, http_server, tmp_path):
+    root, url = http_server
+    publish(releases[1], str(root))
+    (root / "0.1.1" / "croissant.json").write_text("{}", "utf-8")  # tampered on the server
+    with pytest.raises(ReleaseError, match="croissant.json"):
+        download(url, tmp_path / "got")
+    assert not (tmp_path / "got" / "0.1.1").exists()
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "download", url, "--to", str(tmp_path / "cli")],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "croissant.json" in out.stderr and "Traceback" not in out.stderr
+
+
+# -- S3 ------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def s3_server(monkeypatch):
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint}.items():
+        monkeypatch.setenv(key, value)
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="datasets")
+    yield endpoint
+    server.stop()
+
+
+def test_publish_and_download_through_s3(releases, s3_server, tmp_path):
+    import fsspec
+
+    fsspec.config.conf.pop("s3", None)
+    publish(releases[0], "s3://datasets/jingwen")
+    publish(releases[1], "s3://datasets/jingwen")
+    got = download("s3://datasets/jingwen", tmp_path / "got")
+    assert got.name == "0.1.1" and verify(got) == []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "download", "s3://datasets/jingwen", "--version",
+                          "0.1.0", "--to", str(tmp_path / "cli")], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert verify(tmp_path / "cli" / "0.1.0") == []
+
+
+def test_rows_sorted_and_no_pandas_metadata(releases):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(releases[1] / DATA_FILES[0])
+    ids = table.column("id").to_pylist()
+    assert ids == sorted(ids)
+    assert b"pandas" not in (table.schema.metadata or {})
+    meta = pq.ParquetFile(releases[1] / DATA_FILES[0]).metadata
+    text_col = [i for i in range(meta.num_columns) if meta.schema.column(i).name == "text"][0]
+    assert not meta.row_group(0).column(text_col).is_stats_set
+    assert meta.row_group(0).column(text_col).compression == "ZSTD"
+    assert isinstance(table.schema.field("repairs").type, pa.ListType)
