@@ -10,6 +10,8 @@ import sys
 import time
 from collections import Counter
 
+from .core.document import DEFAULT_LIMITS
+
 EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
   jingwen run --raw scrapes --out releases --version 1.0.0
@@ -42,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="output", help="folder of releases (default: output)")
     run.add_argument("--version", help="release version X.Y.Z (default: next patch after the newest in OUT)")
     run.add_argument("--shard-size", type=int, default=None, help="documents per task (default: 1000)")
+    run.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,
+                     help="larger raw files are rejected as too_large (default: %(default)s)")
+    run.add_argument("--max-line-chars", type=int, default=DEFAULT_LIMITS.max_line_chars,
+                     help="a longer line makes a file too_large (default: %(default)s)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
@@ -123,8 +129,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .validation import TableExpectationFailed
 
     try:
+        limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
         summary = release(raw=args.raw, out=args.out, version=args.version,
-                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE)
+                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1

@@ -59,6 +59,14 @@ def output_lock(out_dir: pathlib.Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _remove_stale_work(out_dir: pathlib.Path, log) -> None:
+    """Work and half-written release folders of a run that died (we hold the lock, so no
+    live run owns them)."""
+    for stale in sorted(list(out_dir.glob(".work-*")) + list(out_dir.glob(".tmp-*"))):
+        log.warning("removing %s, left by an interrupted run", stale.name)
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
     """Raw files under ``raw_root`` (sorted, relative POSIX paths) and the ones refused.
 
@@ -130,6 +138,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
     if not raw_root.is_dir():
         raise FileNotFoundError(f"raw folder {raw_root} does not exist")
     with output_lock(out_dir):
+        _remove_stale_work(out_dir, log)
         version = version or next_version(out_dir)
         if parse_version(version) is None:
             raise ValueError(f"version {version!r} is not X.Y.Z")

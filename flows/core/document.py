@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from . import lines as line_rules
 from . import metadata, mojibake, normalize, pinyin, script
 from .decode import decode_bytes
+from .chars import han_count
 from .lines import BYLINE, CONTENT, DATELINE, TITLE
 
 PIPELINE_VERSION = "0.1.0"
@@ -33,8 +34,10 @@ class Limits:
 
     max_bytes: int = 10_000_000          # larger files are rejected as too_large
     max_line_chars: int = 200_000        # a longer line makes the file too_large
-    max_lost_share: float = 0.02         # more undecodable characters than this: too_much_lost
+    max_lost_share: float = 0.02         # more unrecovered characters in the text: too_much_lost
+    max_undecodable_share: float = 0.10  # more undecodable characters in the file: undecodable
     binary_control_share: float = 0.05   # control bytes (not \t\n\r\f) above this share: binary
+    min_chinese_share: float = 0.20      # fewer ideographs among the letters of the text: not_chinese
 
 
 DEFAULT_LIMITS = Limits()
@@ -137,6 +140,9 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     if _binary(raw, limits):
         return Reject(raw_file, digest, "binary", "NUL or control bytes: not a text file", ident)
     decoded = decode_bytes(raw)
+    if decoded.lost > limits.max_undecodable_share * max(1, len(decoded.text)):
+        return Reject(raw_file, digest, "undecodable",
+                      f"{decoded.lost} of {len(decoded.text)} characters undecodable as {decoded.encoding}", ident)
     text = normalize.normalize_newlines(decoded.text)
     raw_lines = text.split("\n")
     longest = max(map(len, raw_lines))
@@ -149,6 +155,9 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
 
     repaired = []
     for ln in raw_lines:
+        ln, c = normalize.before_repair(ln)
+        if c:
+            repairs.update(c)
         if ln:
             ln, c = mojibake.repair_line(ln)
             if c:
@@ -207,6 +216,10 @@ def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
     if lost > limits.max_lost_share * len(text):
         return Reject(prep.raw_file, prep.raw_sha256, "too_much_lost",
                       f"{lost} of {len(text)} characters could not be recovered", prep.id), removed
+    han, letters = han_count(text), sum(1 for c in text if c.isalpha())
+    if han < limits.min_chinese_share * max(1, letters):
+        return Reject(prep.raw_file, prep.raw_sha256, "not_chinese",
+                      f"{han} ideographs among {letters} letters", prep.id), removed
     fields = extract_fields(prep.lines, labels)
     repairs = [{"kind": k, "count": int(v)} for k, v in sorted(prep.repairs.items()) if v]
     cuts = [{"reason": k, "count": int(v)} for k, v in sorted(Counter(r.reason for r in removed).items())]

@@ -160,8 +160,10 @@ def _shifts(line: str, a: int, b: int, hole: bool, ks: list[int]):
             continue
         if not raw or len(raw) != 2 * (b - k):
             continue
-        ops = [("drop", raw[1:], k, raw[0])]
-        if k == a and a > 0:
+        # a short garbled run is evidence only when the decoder gave up right after it
+        resync = hole and b + 1 < len(line) and line[b + 1] != LOST  # "��" is lost text, not a resync
+        ops = [("drop", raw[1:], k, raw[0])] if b - k >= 3 or resync else []
+        if k == a and a > 0 and (b - k >= 2 or resync):
             before = line[a - 1]
             if before == "?":
                 ops.append(("question", raw[1:], a - 1, raw[0]))
@@ -273,8 +275,8 @@ def _lone_lost(line: str, j: int) -> tuple[int, int, str, str] | None:
             left = line[max(0, j - 1 - _CONTEXT):j - 1]
             return j - 1, j + 1, _choose(left, options, right), "lost_char_guessed"
         return None
-    if ord(before) < 0x80 or before == LOST:
-        return None
+    if not is_han(before):
+        return None  # after punctuation the byte's context is too thin to guess from
     if is_han(before) and is_han(after) and lexicon.load().word_freq(before + after) >= _STRAY_WORD_FREQ:
         return j, j + 1, "", "stray_byte_removed"
     options = ("",) + tuple(_fits_resync(_common_chars(), after))
@@ -352,7 +354,10 @@ def _realign(line: str, j: int) -> tuple[int, int, str, int] | None:
 
 
 def _accept(line: str, start: int, end: int, text: str, margin: float = MARGIN) -> bool:
-    """The referee: the repaired stretch must read clearly better, and like real text."""
+    """The referee: the repaired stretch must read clearly better, and like real text, and
+    may not lose more characters (U+FFFD) than it had."""
+    if text.count(LOST) > line[start:end].count(LOST):
+        return False
     lo, hi = max(0, start - _CONTEXT), min(len(line), end + _CONTEXT)
     new = line[lo:start] + text + line[end:hi]
     new_cost = charlm.cost(new)

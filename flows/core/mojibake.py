@@ -44,12 +44,14 @@ _BIG5 = "cp950"      # Big5 with the Microsoft extensions browsers use
 # -- pre-filters -------------------------------------------------------------
 
 _HIGH_LATIN1_RE = re.compile("[\u0080-\u00ff]")
+_C1 = "".join(map(chr, range(0x80, 0xA0)))
+_C1_RE = re.compile(f"[{_C1}]")
 #: Latin-1 characters that are ordinary in Chinese text (姓名·外国人, 3×4, ±5%, 30°, ¥100, ©)
 #: do not by themselves send a line to the repairs.
 _LATIN1_SIGNAL_RE = re.compile("[\u0080-\u00a4\u00a6-\u00a8\u00aa-\u00ad\u00af\u00b2-\u00b6\u00b8-\u00d6"
                                "\u00d8-\u00f6\u00f8-\u00ff]")
 _NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
-_KUNKUN_RE = re.compile("(?:锟斤拷)+|锟(?=[^\u4e00-\u9fff]|$)")
+_KUNKUN_RE = re.compile("(?:锟斤拷)+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,16 +170,18 @@ def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
             continue
         last = _last_non_ascii(run)
         start = m.start() + first
-        for end in (m.start() + last + 1, m.start() + last + 2):
-            if end > m.end():
-                continue
-            span = line[start:end]
-            best = _best_single_byte(span)
+        # C1 controls at the edges of a run are often stray bytes, not mojibake: try without them
+        trimmed = start + len(run[first:]) - len(run[first:].lstrip(_C1))
+        starts = dict.fromkeys((start, trimmed))
+        ends = dict.fromkeys(e for e in (m.start() + last + 1, m.start() + last + 2) if e <= m.end())
+        for s0, end in ((s0, e) for s0 in starts for e in ends):
+            span = line[s0:end].rstrip(_C1) if s0 != start else line[s0:end]
+            best = _best_single_byte(span) if span else None
             if best:
                 kind, fixed = best
-                out.append(line[pos:start])
+                out.append(line[pos:s0])
                 out.append(fixed)
-                pos = end
+                pos = s0 + len(span)
                 fixes[kind] += 1
                 break
     if not fixes:
@@ -408,7 +412,7 @@ def fix_big5_gbk_swap(line: str) -> tuple[str, Counter]:
     out, pos = [], 0
     for m in _NON_ASCII_RUN_RE.finditer(line):
         span = m.group()
-        if len(span) < 2 or not suspect.search(span):
+        if len(span) < 3 or not suspect.search(span):  # two characters are no evidence
             continue
         best: tuple[float, str, str] | None = None
         for enc, dec, kind in ((_GB, _BIG5, "big5_as_gbk"), (_BIG5, _GB, "gbk_as_big5")):
@@ -465,14 +469,38 @@ def repair_line(line: str) -> tuple[str, Counter]:
     """Apply every fix, up to :data:`MAX_LAYERS` rounds (for double mojibake).
 
     UTF-8 read as GBK is tried on every line (a failed strict decode costs next to
-    nothing); the other fixes only where :func:`looks_suspect`. ``锟斤拷`` is marked
-    last, so no repair mistakes its U+FFFD for a decoder's.
+    nothing); the other fixes only where :func:`looks_suspect`. C1 control
+    characters that no repair explained are dropped and the line tried again (so
+    repairing a repaired line changes nothing). ``锟斤拷`` is marked last, so no
+    repair mistakes its U+FFFD for a decoder's.
     """
     total: Counter = Counter()
+    line = _repair_rounds(line, total)
+    if _C1_RE.search(line):
+        line, n = _C1_RE.subn("", line)
+        total["control_char"] += n
+        line = _repair_rounds(line, total)
+    line, c = fix_lost_markers(line)
+    if c:
+        total.update(c)
+    return line, total
+
+
+_HIRAGANA_RE = re.compile("[\u3041-\u3096]")
+
+
+def is_japanese(text: str) -> bool:
+    """Hiragana make up a quarter of the non-ASCII characters: Japanese, which the Chinese
+    language model cannot judge (mojibake has a stray kana here and there, not this)."""
+    kana = len(_HIRAGANA_RE.findall(text))
+    return kana >= 2 and kana >= 0.25 * sum(1 for c in text if c > "\x7f")
+
+
+def _repair_rounds(line: str, total: Counter) -> str:
     line, c = fix_utf8_as_gbk(line)
     if c:
         total.update(c)
-    if looks_suspect(line):
+    if looks_suspect(line) and not is_japanese(line):
         for _ in range(MAX_LAYERS):
             changed = False
             for fix in _fixes():
@@ -482,7 +510,4 @@ def repair_line(line: str) -> tuple[str, Counter]:
                     changed = True
             if not changed or not looks_suspect(line):
                 break
-    line, c = fix_lost_markers(line)
-    if c:
-        total.update(c)
-    return line, total
+    return line

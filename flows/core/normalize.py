@@ -71,6 +71,30 @@ def normalize_fullwidth(text: str) -> tuple[str, int]:
     return out, count_differences(text, out)
 
 
+_C1_RE = re.compile("[\x80-\x9f]")
+_LATIN1_LETTER_RE = re.compile("[\xa0-\xff]")
+
+
+_ZERO_WIDTH_EARLY_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def before_repair(text: str) -> tuple[str, Counter]:
+    """What the repairs should see already done: HTML entities decoded, and what no
+    mojibake is made of removed (zero-width characters, C1 controls in a line with no
+    Latin-1 character)."""
+    counts: Counter = Counter()
+    text, n = normalize_entities(text)
+    if n:
+        counts["html_entity"] += n
+    text, n = _ZERO_WIDTH_EARLY_RE.subn("", text)
+    if n:
+        counts["zero_width"] += n
+    if _C1_RE.search(text) and not _LATIN1_LETTER_RE.search(text):
+        text, n = _C1_RE.subn("", text)
+        counts["control_char"] += n
+    return text, counts
+
+
 def remove_invisible(text: str) -> tuple[str, Counter]:
     """Drop zero-width and control characters; private-use characters become a space."""
     counts: Counter = Counter()
@@ -158,13 +182,17 @@ def normalize_punctuation(line: str) -> tuple[str, int]:
     if line.isascii() or not _PUNCT_WORK_RE.search(line):
         return line, 0
     orig = line
-    line = _SIMPLE_PUNCT_RE.sub(_simple_punct, line)
-    line = _PERIOD_RE.sub("。", line)
-    line = _ELLIPSIS_RE.sub("……", line)
-    line = _DASH_RE.sub("——", line)
-    line = _parens(line)
-    line = _quotes(line, '"', "“”")
-    line = _quotes(line, "'", "‘’")
+    for _ in range(4):  # "一(?": each converted mark makes its neighbour touch Chinese
+        before = line
+        line = _SIMPLE_PUNCT_RE.sub(_simple_punct, line)
+        line = _PERIOD_RE.sub("。", line)
+        line = _ELLIPSIS_RE.sub("……", line)
+        line = _DASH_RE.sub("——", line)
+        line = _parens(line)
+        line = _quotes(line, '"', "“”")
+        line = _quotes(line, "'", "‘’")
+        if line == before:
+            break
     if line == orig:
         return line, 0
     return line, count_differences(orig, line)
