@@ -122,11 +122,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.raw):
         print(f"jingwen run: raw folder '{args.raw}' does not exist (pass --raw DIR)", file=sys.stderr)
         return 2
+    started = time.monotonic()
+    import logging
+
+    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, output_lock, release
+    from .validation import TableExpectationFailed
+
+    if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
+        for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:  # refuse early and plainly what the flow would refuse later
+        with output_lock(pathlib.Path(args.out)):
+            pass
+        if args.version and (pathlib.Path(args.out) / args.version).exists():
+            raise FileExistsError(f"release {args.version} already exists in {args.out}")
+    except (OutputLocked, FileExistsError) as exc:
+        print(f"jingwen run: {exc}", file=sys.stderr)
+        return 1
     print(f"jingwen: starting Prefect (a temporary server takes 10-20 s) to release {args.raw}/ into {args.out}/",
           file=sys.stderr)
-    started = time.monotonic()
-    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, release
-    from .validation import TableExpectationFailed
 
     try:
         limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)

@@ -2,7 +2,8 @@
 
 Tasks work on shards of documents (never one task per document)::
 
-    discover ─┬─ prepare-shard ×N ── merge-line-sketches ── finish-shard ×N ── validate-shard ×N ─┬─ write-release
+    discover ─┬─ prepare-shard ×N ── merge-line-sketches ── finish-shard ×N ── find-duplicates ──
+              │                                           validate-shard ×N ─┬─ write-release
               └─ rejects (outside the raw root, unreadable)                                       ┘
 
 The default task runner is a two-worker thread pool (the machine has 2 cores).
@@ -111,9 +112,14 @@ def finish_shard(prepared: str, sketch: str, work: str, shard: int, limits: Limi
     return shards.finish(prepared, sketch, work, shard, limits)
 
 
+@task(name="find-duplicates", cache_policy=NO_CACHE)
+def find_duplicates(records: list[str], target: str) -> str:
+    return shards.dedupe(records, target)[0]
+
+
 @task(name="validate-shard", cache_policy=NO_CACHE)
-def validate_shard(records: str, work: str, shard: int, suites: list[dict]) -> shards.ShardResult:
-    return shards.validate(records, work, shard, suites)
+def validate_shard(records: str, work: str, shard: int, suites: list[dict], duplicates: str) -> shards.ShardResult:
+    return shards.validate(records, work, shard, suites, duplicates)
 
 
 @task(name="write-release", cache_policy=NO_CACHE)
@@ -157,9 +163,10 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             finished = [f.result() for f in finish_shard.map(
                 [p.paths["prepared"] for p in prepared], unmapped(sketch), unmapped(str(work)),
                 range(len(prepared)), unmapped(limits))]
+            duplicates = find_duplicates([f.paths["records"] for f in finished], str(work / "duplicates.parquet"))
             validated = [f.result() for f in validate_shard.map(
                 [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
-                unmapped(suites))]
+                unmapped(suites), unmapped(duplicates))]
             rejects = refused + [r for stage in (prepared, finished, validated) for s in stage for r in s.rejects]
             extra = {
                 "raw": {"root": raw_root.name, "files": len(files) + len(refused)},

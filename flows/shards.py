@@ -8,7 +8,10 @@ corpus in memory:
               plus a sketch of its line frequencies (``lines-N.npz``)
 ``finish``    prepared lines + the run's merged sketch → records, removed lines and
               rejects (``records-N.parquet`` ...)
-``validate``  records → Great Expectations → records that pass; the others rejected
+``dedupe``    all shards' (raw_file, id, content_sha256) → which records repeat another
+              (the same raw bytes, or the same cleaned content): ``duplicates.parquet``
+``validate``  records, minus duplicates → Great Expectations → records that pass; the
+              others rejected
 """
 from __future__ import annotations
 
@@ -51,6 +54,11 @@ def group_of(raw_file: str) -> str:
     return "" if parent == "." else parent
 
 
+def display_name(raw_file: str) -> str:
+    """A raw file's path as valid UTF-8 (bytes of a non-UTF-8 name escaped as ``\\xNN``)."""
+    return os.fsencode(raw_file).decode("utf-8", "backslashreplace")
+
+
 def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
     """The bytes of one raw file, or a reject when they cannot or must not be read."""
     path = raw_root / raw_file
@@ -71,7 +79,10 @@ def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limi
     rows: list[Prepared] = []
     for raw_file in files:
         raw = read_raw(root, raw_file, limits)
-        result = raw if isinstance(raw, Reject) else document.prepare(raw, raw_file, limits)
+        shown = display_name(raw_file)
+        result = raw if isinstance(raw, Reject) else document.prepare(raw, shown, limits)
+        if isinstance(result, Reject):
+            result.raw_file = shown
         if isinstance(result, Reject):
             out.rejects.append(asdict(result))
         else:
@@ -128,12 +139,50 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
     return out
 
 
-def validate(records_path: str, work: str, shard: int, suites: list[dict]) -> ShardResult:
-    """Stage 3 of a shard: Great Expectations; failing rows become rejects."""
+_DUPLICATES_SCHEMA = pa.schema([("raw_file", pa.string()), ("id", pa.string()), ("of", pa.string()),
+                                ("of_raw_file", pa.string())])
+
+
+def dedupe(records_paths: list[str], target: str) -> tuple[str, int]:
+    """Records that repeat another: the same raw bytes (same id) or the same cleaned
+    content (same content_sha256). Of each group the record with the smallest raw_file
+    stays; the others are listed in ``target``. Only three small columns are read."""
+    keys = []
+    for path in records_paths:
+        t = pq.read_table(path, columns=["raw_file", "id", "content_sha256"])
+        keys += zip(t.column("raw_file").to_pylist(), t.column("id").to_pylist(),
+                    t.column("content_sha256").to_pylist())
+    keys.sort()
+    first_by_id: dict[str, tuple[str, str]] = {}
+    first_by_content: dict[str, tuple[str, str]] = {}
+    rows = []
+    for raw_file, ident, content in keys:
+        kept = first_by_id.get(ident) or first_by_content.get(content)
+        if kept:
+            rows.append({"raw_file": raw_file, "id": ident, "of": kept[1], "of_raw_file": kept[0]})
+            continue
+        first_by_id[ident] = first_by_content[content] = (raw_file, ident)
+    pq.write_table(pa.Table.from_pylist(rows, schema=_DUPLICATES_SCHEMA), target)
+    return target, len(rows)
+
+
+def validate(records_path: str, work: str, shard: int, suites: list[dict],
+             duplicates: str | None = None) -> ShardResult:
+    """Stage 3 of a shard: duplicates leave; Great Expectations; failing rows become rejects."""
     from .validation import validate_frame
 
     table = pq.read_table(records_path)
     out = ShardResult(shard)
+    if duplicates and table.num_rows:
+        dup = {r["raw_file"]: r for r in pq.read_table(duplicates).to_pylist()}
+        if dup:
+            keep = [f not in dup for f in table.column("raw_file").to_pylist()]
+            for row in table.filter(pa.array([not k for k in keep])).to_pylist():
+                d = dup[row["raw_file"]]
+                out.rejects.append({"raw_file": row["raw_file"], "raw_sha256": row["raw_sha256"], "id": row["id"],
+                                    "reason": "duplicate",
+                                    "detail": f"duplicate of {d['of']} ({d['of_raw_file']})"})
+            table = table.filter(pa.array(keep))
     if table.num_rows:
         check = validate_frame(table.to_pandas(), suites)
         out.validation = check.results

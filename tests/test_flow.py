@@ -54,3 +54,16 @@ def test_bad_files_become_rejects(prefect_db, tmp_path):
     assert summary["rejects_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
     rejects = pq.read_table(pathlib.Path(summary["path"]) / "rejects/rejects.parquet").to_pylist()
     assert {r["raw_file"] for r in rejects} == {"empty.txt", "binary.txt", "footer.txt"}
+
+
+def test_a_failed_table_expectation_stops_the_release(prefect_db, tmp_path, monkeypatch):
+    from flows import release_flow
+    from flows.validation import TableExpectationFailed
+
+    suite = {"name": "strict", "expectations": [
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"max_value": 2},
+         "meta": {"name": "at_most_two_records"}}]}
+    monkeypatch.setattr(release_flow, "load_suites", lambda: [suite])
+    with pytest.raises(TableExpectationFailed, match="at_most_two_records"):
+        release_flow.release(raw=str(RAW), out=str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []

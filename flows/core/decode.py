@@ -29,6 +29,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _CHINESE = ("gb18030", "big5")
+_GUESSED_CHINESE = frozenset(_CHINESE + ("utf-16-le", "utf-16-be"))
 _CODEC_NAMES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5",
                 "cp950": "big5", "big5hkscs": "big5", "ascii": "utf-8", "utf-8-sig": "utf-8"}
 #: Share of bytes that may be undecodable before UTF-8 is doubted.
@@ -40,6 +41,14 @@ class Decoded:
     text: str
     encoding: str
     lost: int  # characters that could not be decoded (U+FFFD in ``text``)
+    guessed: bool = False  # the encoding was chosen among candidates by how the text reads
+
+    def reads_as_text(self) -> bool:
+        """False when a guessed Chinese encoding gives nothing that reads like text: the
+        bytes are garbage in every candidate (a chardet guess for another language is
+        trusted, and judged later)."""
+        return not (self.guessed and self.encoding in _GUESSED_CHINESE
+                    and _score(self.text) >= charlm.READS_LIKE_TEXT)
 
 
 def _decode_bom(data: bytes) -> Decoded | None:
@@ -95,11 +104,16 @@ def _best_guess(data: bytes) -> tuple[str, str]:
     return candidates[best], best
 
 
+#: chardet's guess is trusted from this confidence on (random bytes score ~0.01).
+_CHARDET_MIN_CONFIDENCE = 0.3
+
+
 def _chardet(data: bytes) -> str | None:
     import chardet
 
-    enc = (chardet.detect(data[:20000]).get("encoding") or "").lower()
-    if not enc:
+    guess = chardet.detect(data[:20000])
+    enc = (guess.get("encoding") or "").lower()
+    if not enc or (guess.get("confidence") or 0) < _CHARDET_MIN_CONFIDENCE:
         return None
     enc = _CODEC_NAMES.get(enc, enc)
     try:
@@ -131,7 +145,7 @@ def decode_bytes(data: bytes) -> Decoded:
     if mixed:
         return mixed
     text, codec = _best_guess(data)
-    return Decoded(text, codec, text.count("\ufffd"))
+    return Decoded(text, codec, text.count("\ufffd"), guessed=True)
 
 
 def _decode_mixed(data: bytes) -> Decoded | None:

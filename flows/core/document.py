@@ -16,6 +16,7 @@ runs both for one file.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -116,18 +117,43 @@ def doc_id(raw: bytes) -> tuple[str, str]:
     return digest[:16], digest
 
 
+#: File signatures of formats that are never text (images, archives, documents, executables).
+_BINARY_MAGIC = (b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b",
+                 b"\x7fELF", b"OggS", b"\x00\x00\x00\x18ftyp", b"\x00\x00\x00\x20ftyp", b"Rar!\x1a",
+                 b"7z\xbc\xaf", b"\xd0\xcf\x11\xe0", b"SQLite format 3\x00", b"wOFF")
+
+
 def _binary(raw: bytes, limits: Limits) -> bool:
     sample = raw[:65536]
+    if sample.startswith(_BINARY_MAGIC):
+        return True
     if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False  # UTF-16/32 with a byte-order mark
     if b"\x00" in sample:
-        # UTF-16 without a BOM has NULs on one side only (and is judged by its decoding)
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if min(even, odd) > 0.01 * len(sample) or max(even, odd) < 0.1 * len(sample):
-            return True
-        return False
+        if _utf16_text(sample):
+            return False  # UTF-16 without a byte-order mark: NULs are the high bytes of ASCII
+        if sample.count(0) <= 0.01 * len(sample):  # a few stray NULs in UTF-8 text are noise
+            try:
+                sample.replace(b"\x00", b"").decode("utf-8")
+                return False
+            except UnicodeDecodeError as exc:
+                return exc.start < len(sample) - 4  # a character cut at the sample's end is fine
+        return True
     controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13, 0))
     return controls > limits.binary_control_share * len(sample)
+
+
+_PRINTABLE_TEXT_RE = re.compile(r"[\t\n\r -~\u00a0-\u00ff\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _utf16_text(sample: bytes) -> bool:
+    """The bytes read as UTF-16 (either byte order) give mostly printable text."""
+    sample = sample[: len(sample) // 2 * 2]
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")
+        if len(_PRINTABLE_TEXT_RE.findall(text)) >= 0.95 * len(text):
+            return True
+    return False
 
 
 def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepared | Reject:
@@ -140,6 +166,9 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     if _binary(raw, limits):
         return Reject(raw_file, digest, "binary", "NUL or control bytes: not a text file", ident)
     decoded = decode_bytes(raw)
+    if not decoded.reads_as_text():
+        return Reject(raw_file, digest, "undecodable",
+                      "no encoding (GB18030, Big5, UTF-16, chardet's guess) gives readable text", ident)
     if decoded.lost > limits.max_undecodable_share * max(1, len(decoded.text)):
         return Reject(raw_file, digest, "undecodable",
                       f"{decoded.lost} of {len(decoded.text)} characters undecodable as {decoded.encoding}", ident)
@@ -204,6 +233,11 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
 def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
            limits: Limits = DEFAULT_LIMITS) -> tuple[Record | Reject, list[RemovedLine]]:
     """Classify lines and build the record (step 2 of the module docstring)."""
+    whole = "\n".join(prep.lines)
+    han, letters = han_count(whole), sum(1 for c in whole if c.isalpha())
+    if han < limits.min_chinese_share * max(1, letters):
+        return Reject(prep.raw_file, prep.raw_sha256, "not_chinese",
+                      f"{han} ideographs among {letters} letters", prep.id), []
     labels = line_rules.classify(prep.lines, frequent)
     removed = [RemovedLine(prep.id, prep.raw_file, no, lab, text)
                for no, lab, text in zip(prep.line_numbers, labels, prep.lines) if lab != CONTENT]
@@ -213,13 +247,10 @@ def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
         return Reject(prep.raw_file, prep.raw_sha256, "no_article",
                       "nothing is left after removing boilerplate", prep.id), removed
     lost = text.count(mojibake.LOST)
-    if lost > limits.max_lost_share * len(text):
+    total = sum(map(len, prep.lines))
+    if prep.lost > limits.max_lost_share * total:  # lost anywhere: a cut line may have been article
         return Reject(prep.raw_file, prep.raw_sha256, "too_much_lost",
-                      f"{lost} of {len(text)} characters could not be recovered", prep.id), removed
-    han, letters = han_count(text), sum(1 for c in text if c.isalpha())
-    if han < limits.min_chinese_share * max(1, letters):
-        return Reject(prep.raw_file, prep.raw_sha256, "not_chinese",
-                      f"{han} ideographs among {letters} letters", prep.id), removed
+                      f"{prep.lost} of {total} characters could not be recovered", prep.id), removed
     fields = extract_fields(prep.lines, labels)
     repairs = [{"kind": k, "count": int(v)} for k, v in sorted(prep.repairs.items()) if v]
     cuts = [{"reason": k, "count": int(v)} for k, v in sorted(Counter(r.reason for r in removed).items())]
