@@ -288,3 +288,13 @@ def test_rows_sorted_and_no_pandas_metadata(releases):
     assert not meta.row_group(0).column(text_col).is_stats_set
     assert meta.row_group(0).column(text_col).compression == "ZSTD"
     assert isinstance(table.schema.field("repairs").type, pa.ListType)
+
+
+def test_a_malicious_release_cannot_write_outside_the_target(releases, http_server, tmp_path):
+    root, url = http_server
+    publish(releases[1], str(root))
+    sums = root / "0.1.1" / "SHA256SUMS"
+    sums.write_text(sums.read_text("utf-8") + f"{'0' * 64}  ../../escaped.txt\n", "utf-8")
+    with pytest.raises(ReleaseError, match="unsafe path"):
+        download(url, tmp_path / "got")
+    assert not (tmp_path / "escaped.txt").exists() and not (tmp_path.parent / "escaped.txt").exists()
