@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="larger raw files are rejected as too_large (default: %(default)s)")
     run.add_argument("--max-line-chars", type=int, default=DEFAULT_LIMITS.max_line_chars,
                      help="a longer line makes a file too_large (default: %(default)s)")
+    run.add_argument("--cache", help="folder of cleaned documents reused across runs (default: OUT/.cache)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
@@ -145,7 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
         summary = release(raw=args.raw, out=args.out, version=args.version,
-                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits)
+                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
@@ -154,8 +155,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(s: dict, seconds: float) -> None:
+    if s.get("up_to_date"):
+        print(f"release {s['version']} is up to date: raw files, pipeline and expectations unchanged; "
+              f"nothing written ({seconds:.1f} s)")
+        print(f"  {s['path']}")
+        return
+    work = s.get("work", {})
     print(f"release {s['version']}: {s['records']} records, {s['rejects']} rejects, "
           f"{s['removed_lines']} lines cut ({seconds:.1f} s)")
+    print(f"  work: {work.get('cleaned', 0)} documents cleaned, {work.get('reused', 0)} reused from the cache")
+    c = s.get("changes") or {}
+    if c.get("previous"):
+        print(f"  changes since {c['previous']}: {c['added']} added, {c['removed']} removed, "
+              f"{c['changed']} changed, {c['unchanged']} unchanged")
     for title, counts in (("rejects", s["rejects_by_reason"]), ("repairs", s["repairs_by_kind"]),
                           ("cuts", s["cuts_by_reason"])):
         if counts:

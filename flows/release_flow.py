@@ -12,6 +12,8 @@ A lock file stops two runs writing the same output folder at once.
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -25,8 +27,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from . import shards
+from .cache import pipeline_fingerprint, suites_fingerprint
 from .core.document import DEFAULT_LIMITS, Limits
-from .release import REMOVED_SCHEMA, RECORD_SCHEMA, next_version, parse_version, write_release
+from .release import REMOVED_SCHEMA, RECORD_SCHEMA, next_version, parse_version, releases, write_release
 from .validation import load_suites
 
 DEFAULT_SHARD_SIZE = 1000
@@ -98,8 +101,9 @@ def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
 
 
 @task(name="prepare-shard", cache_policy=NO_CACHE)
-def prepare_shard(raw_root: str, files: list[str], work: str, shard: int, limits: Limits) -> shards.ShardResult:
-    return shards.prepare(raw_root, files, work, shard, limits)
+def prepare_shard(raw_root: str, files: list[str], work: str, shard: int, limits: Limits,
+                  cache_dir: str) -> shards.ShardResult:
+    return shards.prepare(raw_root, files, work, shard, limits, cache_dir)
 
 
 @task(name="merge-line-sketches", cache_policy=NO_CACHE)
@@ -132,33 +136,45 @@ def write_release_task(out_dir: str, version: str, record_paths: list[str], remo
 
 @flow(name="release", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def release(raw: str = "raw", out: str = "output", version: str | None = None,
-            shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS) -> dict:
+            shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS,
+            cache: str | None = None) -> dict:
     """Build a release of the raw files in ``raw`` into ``out/<version>``.
 
     ``version`` defaults to the next patch version after the newest release in
-    ``out`` (``0.1.0`` first). Returns the release summary.
+    ``out`` (``0.1.0`` first). Documents cleaned by an earlier run are reused from
+    ``cache`` (default ``out/.cache``). When the raw files, the pipeline and the
+    expectation suites are those of the newest release, nothing is written and the
+    summary says ``up_to_date``. Returns the release summary.
     """
     log = get_run_logger()
     started = time.monotonic()
     raw_root, out_dir = pathlib.Path(raw).resolve(), pathlib.Path(out).resolve()
     if not raw_root.is_dir():
         raise FileNotFoundError(f"raw folder {raw_root} does not exist")
+    cache_dir = pathlib.Path(cache).resolve() if cache else out_dir / ".cache"
     with output_lock(out_dir):
         _remove_stale_work(out_dir, log)
+        suites = load_suites()
+        files, refused = discover(raw_root)
+        inputs = _inputs(raw_root, files, refused, limits, suites)
+        newest = releases(out_dir)[-1][1] if releases(out_dir) else None
+        if version is None and newest is not None and _manifest(newest).get("inputs") == inputs:
+            log.info("release %s is up to date with %s", newest.name, raw_root)
+            return {**_summary_of(newest), "up_to_date": True,
+                    "work": {"cleaned": 0, "reused": 0}, "seconds": round(time.monotonic() - started, 3)}
         version = version or next_version(out_dir)
         if parse_version(version) is None:
             raise ValueError(f"version {version!r} is not X.Y.Z")
         if (out_dir / version).exists():
             raise FileExistsError(f"release {version} already exists in {out_dir}")
-        suites = load_suites()
-        files, refused = discover(raw_root)
         log.info("%d raw files in %s, %d refused; building release %s", len(files), raw_root, len(refused), version)
         work = out_dir / f".work-{version}-{uuid.uuid4().hex[:8]}"
         work.mkdir(parents=True)
         try:
             batches = [files[i:i + shard_size] for i in range(0, len(files), shard_size)]
             prepared = [f.result() for f in prepare_shard.map(
-                unmapped(str(raw_root)), batches, unmapped(str(work)), range(len(batches)), unmapped(limits))]
+                unmapped(str(raw_root)), batches, unmapped(str(work)), range(len(batches)), unmapped(limits),
+                unmapped(str(cache_dir)))]
             sketch = merge_sketches([p.paths["sketch"] for p in prepared], str(work / "lines.npz"))
             finished = [f.result() for f in finish_shard.map(
                 [p.paths["prepared"] for p in prepared], unmapped(sketch), unmapped(str(work)),
@@ -168,8 +184,11 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
                 [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
                 unmapped(suites), unmapped(duplicates))]
             rejects = refused + [r for stage in (prepared, finished, validated) for s in stage for r in s.rejects]
+            work_done = {k: sum(p.work.get(k, 0) for p in prepared) for k in ("cleaned", "reused")}
             extra = {
                 "raw": {"root": raw_root.name, "files": len(files) + len(refused)},
+                "inputs": inputs,
+                "work": work_done,
                 "expectations": _expectation_totals(validated),
                 "run": {"shards": len(batches), "shard_size": shard_size,
                         "seconds": round(time.monotonic() - started, 3)},
@@ -180,7 +199,34 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shutil.rmtree(work, ignore_errors=True)
     log.info("release %s: %d records, %d rejects -> %s", version, summary["records"], summary["rejects"],
              summary["path"])
-    return summary
+    return {**summary, "up_to_date": False, "work": work_done, "changes": _manifest(out_dir / version)["changes"],
+            "seconds": round(time.monotonic() - started, 3)}
+
+
+def _inputs(raw_root: pathlib.Path, files: list[str], refused: list[dict], limits: Limits,
+            suites: list[dict]) -> dict:
+    """What a release is made of, cheaply: the raw files' names, sizes and modification
+    times (a changed file changes them), the pipeline and the expectation suites."""
+    h = hashlib.sha256()
+    for name in files:
+        st = (raw_root / name).stat()
+        h.update(f"{name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    for r in refused:
+        h.update(f"{r['raw_file']}\t{r['reason']}\n".encode("utf-8", "surrogateescape"))
+    return {"files": h.hexdigest()[:32], "pipeline": pipeline_fingerprint(limits),
+            "suites": suites_fingerprint(suites)}
+
+
+def _manifest(release_dir: pathlib.Path) -> dict:
+    return json.loads((release_dir / "MANIFEST.json").read_text("utf-8"))
+
+
+def _summary_of(release_dir: pathlib.Path) -> dict:
+    m = _manifest(release_dir)
+    return {"version": m["version"], "path": str(release_dir), "records": m["counts"]["records"],
+            "rejects": m["counts"]["rejects"], "removed_lines": m["counts"]["removed_lines"],
+            "rejects_by_reason": m["rejects_by_reason"], "repairs_by_kind": m["repairs_by_kind"],
+            "cuts_by_reason": m["cuts_by_reason"], "changes": m.get("changes", {})}
 
 
 def _expectation_totals(validated: list[shards.ShardResult]) -> list[dict]:

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from .cache import PreparedCache, pipeline_fingerprint, prepare_cached
 from .core import document
 from .core.document import Limits, Prepared, Record, Reject
 from .core.linefreq import LineSketch
@@ -46,6 +47,7 @@ class ShardResult:
     rejects: list[dict] = field(default_factory=list)
     docs: int = 0
     validation: list[dict] = field(default_factory=list)
+    work: dict[str, int] = field(default_factory=dict)  # prepare: documents cleaned and reused
 
 
 def group_of(raw_file: str) -> str:
@@ -72,15 +74,22 @@ def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | R
         return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
 
 
-def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limits) -> ShardResult:
-    """Stage 1 of a shard (see the module docstring)."""
+def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limits,
+            cache_dir: str | None = None) -> ShardResult:
+    """Stage 1 of a shard (see the module docstring); documents prepared by an earlier
+    run with the same pipeline are taken from ``cache_dir``."""
     root = pathlib.Path(raw_root)
-    out = ShardResult(shard)
+    out = ShardResult(shard, work={"cleaned": 0, "reused": 0})
+    cache = PreparedCache(pathlib.Path(cache_dir), pipeline_fingerprint(limits)) if cache_dir else None
     rows: list[Prepared] = []
     for raw_file in files:
         raw = read_raw(root, raw_file, limits)
         shown = display_name(raw_file)
-        result = raw if isinstance(raw, Reject) else document.prepare(raw, shown, limits)
+        if isinstance(raw, Reject):
+            result = raw
+        else:
+            result, reused = prepare_cached(raw, shown, limits, cache)
+            out.work["reused" if reused else "cleaned"] += 1
         if isinstance(result, Reject):
             result.raw_file = shown
         if isinstance(result, Reject):

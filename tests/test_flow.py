@@ -1,5 +1,6 @@
 """The Prefect flow, for real, on a temporary Prefect database (one per session)."""
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -33,11 +34,29 @@ def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
     values = dict(kv.split("=") for kv in overall.split()[1:])
     assert float(values["cer"]) <= 0.002 and values["leak"] == "0.000" and values["meta"] == "1.000", overall
 
-    second = release(raw=str(RAW), out=str(tmp_path))
-    assert second["version"] == "0.1.1"
+    assert summary["work"] == {"cleaned": 5, "reused": 0}
+    again = release(raw=str(RAW), out=str(tmp_path))  # nothing new: nothing to do
+    assert again["up_to_date"] and again["version"] == "0.1.0"
+    second = release(raw=str(RAW), out=str(tmp_path), version="0.1.1")  # forced: from the cache
+    assert second["version"] == "0.1.1" and second["work"] == {"cleaned": 0, "reused": 5}
     for name in ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz"):
         assert (rel / name).read_bytes() == (tmp_path / "0.1.1" / name).read_bytes()
     assert not list(tmp_path.glob(".work-*")) and not list(tmp_path.glob(".tmp-*"))
+
+
+def test_one_new_file_cleans_one_file(prefect_db, tmp_path):
+    from flows.release_flow import release
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(RAW.glob("*.txt"))[:4]:
+        shutil.copy(p, raw / p.name)
+    first = release(raw=str(raw), out=str(tmp_path / "out"), cache=str(tmp_path / "cache"))
+    assert first["work"] == {"cleaned": 4, "reused": 0}
+    shutil.copy(sorted(RAW.glob("*.txt"))[4], raw)
+    second = release(raw=str(raw), out=str(tmp_path / "out"), cache=str(tmp_path / "cache"))
+    assert second["work"] == {"cleaned": 1, "reused": 4}
+    assert second["changes"]["added"] == 1 and second["changes"]["unchanged"] == 4
 
 
 def test_bad_files_become_rejects(prefect_db, tmp_path):

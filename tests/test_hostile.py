@@ -117,8 +117,10 @@ def test_a_run_killed_at_any_moment_leaves_only_complete_releases(tmp_path):
         for entry in out.iterdir() if out.exists() else []:
             if not entry.name.startswith("."):
                 assert verify(entry) == [], f"{entry} is visible but not a complete release"
+    cached = len(list((out / ".cache").rglob("*.json.gz")))
     done = jingwen("run", "--raw", str(raw), "--out", str(out), "--shard-size", "50")
     assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{400 - cached} documents cleaned, {cached} reused" in done.stdout  # the killed runs' work is kept
     releases = [e for e in out.iterdir() if not e.name.startswith(".")]
     assert releases and all(verify(r) == [] for r in releases)
     assert not list(out.glob(".work-*")) and not list(out.glob(".tmp-*"))
