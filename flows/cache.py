@@ -9,7 +9,7 @@ rest of a run (line classification with the run's cross-document evidence,
 validation, writing) is recomputed: it depends on the whole corpus.
 
 A run whose raw files, pipeline and expectation suites all match the newest
-release's ``inputs_fingerprint`` writes nothing: the release is up to date.
+release's ``inputs`` writes nothing: the release is up to date.
 """
 from __future__ import annotations
 
@@ -48,14 +48,6 @@ def pipeline_fingerprint(limits: Limits) -> str:
 
 def suites_fingerprint(suites: list[dict]) -> str:
     return hashlib.sha256(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-
-
-def inputs_fingerprint(files: list[tuple[str, str]], pipeline: str, suites: str) -> str:
-    """Hash of a run's inputs: (raw_file, sha256) of every file, the pipeline, the suites."""
-    h = hashlib.sha256(f"{pipeline}\n{suites}\n".encode())
-    for name, digest in sorted(files):
-        h.update(f"{name}\t{digest}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()[:32]
 
 
 class PreparedCache:

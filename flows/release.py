@@ -40,7 +40,7 @@ from .changes import Changes, compare, digests
 from .core.document import PIPELINE_VERSION
 from .croissant import render_croissant
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 DATASET_NAME = "jingwen-zh-news"
 SHARD_TARGET_BYTES = 256 * 1024 * 1024   # uncompressed text per data shard
 ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
@@ -70,6 +70,11 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("content_sha256", pa.string(), "SHA-256 of title, author, published_at, source, site and text: "
                                     "equal for equal cleaned records."),
     ("pipeline_version", pa.string(), "Version of the cleaning pipeline that produced the row."),
+    ("dup_cluster", pa.string(), "Near-duplicate cluster: the smallest id among the records whose texts are "
+                                 "near duplicates (MinHash estimate of 5-character-shingle Jaccard >= 0.7); "
+                                 "the record's own id when it has none."),
+    ("dup_cluster_size", pa.int64(), "Records of this release in the cluster (1: no near duplicate); weight "
+                                     "rows by 1/dup_cluster_size to count each story once."),
 ]
 RECORD_SCHEMA = pa.schema([(name, typ) for name, typ, _ in COLUMNS])
 
@@ -83,7 +88,7 @@ def schema_fingerprint(schema: pa.Schema = RECORD_SCHEMA) -> str:
 #: Every schema version and its fingerprint. Changing RECORD_SCHEMA fails a test until
 #: SCHEMA_VERSION is bumped the semver way (a column added: minor; removed or retyped:
 #: major) and registered here.
-SCHEMA_FINGERPRINTS = {"1.0.0": "8a7f6fe7e983e9d4"}
+SCHEMA_FINGERPRINTS = {"1.0.0": "8a7f6fe7e983e9d4", "1.1.0": "af36406114f22f7e"}
 TEXT_COLUMNS = ("title", "author", "source", "site", "text")
 
 REJECT_SCHEMA = pa.schema([("raw_file", pa.string()), ("raw_sha256", pa.string()), ("id", pa.string()),

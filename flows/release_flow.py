@@ -117,8 +117,8 @@ def finish_shard(prepared: str, sketch: str, work: str, shard: int, limits: Limi
 
 
 @task(name="find-duplicates", cache_policy=NO_CACHE)
-def find_duplicates(records: list[str], target: str) -> str:
-    return shards.dedupe(records, target)[0]
+def find_duplicates(keys: list[str], target: str) -> str:
+    return shards.dedupe(keys, target)[0]
 
 
 @task(name="validate-shard", cache_policy=NO_CACHE)
@@ -179,7 +179,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             finished = [f.result() for f in finish_shard.map(
                 [p.paths["prepared"] for p in prepared], unmapped(sketch), unmapped(str(work)),
                 range(len(prepared)), unmapped(limits))]
-            duplicates = find_duplicates([f.paths["records"] for f in finished], str(work / "duplicates.parquet"))
+            duplicates = find_duplicates([f.paths["keys"] for f in finished], str(work / "duplicates.parquet"))
             validated = [f.result() for f in validate_shard.map(
                 [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
                 unmapped(suites), unmapped(duplicates))]

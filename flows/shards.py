@@ -7,26 +7,31 @@ corpus in memory:
 ``prepare``   raw bytes → decoded, repaired, normalized lines (``prepared-N.arrow``)
               plus a sketch of its line frequencies (``lines-N.npz``)
 ``finish``    prepared lines + the run's merged sketch → records, removed lines and
-              rejects (``records-N.parquet`` ...)
-``dedupe``    all shards' (raw_file, id, content_sha256) → which records repeat another
-              (the same raw bytes, or the same cleaned content): ``duplicates.parquet``
-``validate``  records, minus duplicates → Great Expectations → records that pass; the
-              others rejected
+              rejects (``records-N.parquet`` ...), and per record the keys of
+              duplicate finding: a digest and a MinHash signature of its text
+              (``keys-N.parquet``)
+``dedupe``    all shards' keys → which records repeat another (the same raw bytes or the
+              same cleaned text) and the near-duplicate clusters of the others:
+              ``duplicates.parquet``
+``validate``  records, minus duplicates, with their clusters → Great Expectations →
+              records that pass; the others rejected
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from .cache import PreparedCache, pipeline_fingerprint, prepare_cached
-from .core import document
+from .core import document, minhash
 from .core.document import Limits, Prepared, Record, Reject
 from .core.linefreq import LineSketch
 from .release import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
@@ -128,7 +133,7 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
     with ipc.open_file(prepared) as r:
         table = r.read_all()
     out = ShardResult(shard)
-    records, removed = [], []
+    records, removed, keys = [], [], []
     for row in table.to_pylist():
         prep = Prepared(row["id"], row["raw_file"], row["raw_sha256"], row["encoding"], row["script"],
                         row["mirror"], row["lines"], row["line_numbers"], Counter(json.loads(row["repairs"])),
@@ -138,60 +143,85 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
         removed += [asdict(c) for c in cut]
         if isinstance(result, Record):
             records.append(asdict(result))
+            keys.append({"raw_file": result.raw_file, "id": result.id,
+                         "text_sha256": hashlib.sha256(result.text.encode("utf-8")).digest(),
+                         "minhash": minhash.signature(result.text).tobytes()})
         else:
             out.rejects.append(asdict(result))
     out.paths = {
         "records": _write(pathlib.Path(work) / f"records-{shard:05d}.parquet", records, RECORD_SCHEMA),
         "removed": _write(pathlib.Path(work) / f"removed-{shard:05d}.parquet", removed, REMOVED_SCHEMA),
+        "keys": _write(pathlib.Path(work) / f"keys-{shard:05d}.parquet", keys, _KEYS_SCHEMA),
     }
     out.docs = len(records)
     return out
 
 
-_DUPLICATES_SCHEMA = pa.schema([("raw_file", pa.string()), ("id", pa.string()), ("of", pa.string()),
-                                ("of_raw_file", pa.string())])
+_KEYS_SCHEMA = pa.schema([("raw_file", pa.string()), ("id", pa.string()), ("text_sha256", pa.binary(32)),
+                          ("minhash", pa.binary(4 * minhash.PERMUTATIONS))])
+_DUPLICATES_SCHEMA = pa.schema([("raw_file", pa.string()), ("of", pa.string()), ("of_raw_file", pa.string()),
+                                ("dup_cluster", pa.string()), ("dup_cluster_size", pa.int64())])
 
 
-def dedupe(records_paths: list[str], target: str) -> tuple[str, int]:
-    """Records that repeat another: the same raw bytes (same id) or the same cleaned
-    content (same content_sha256). Of each group the record with the smallest raw_file
-    stays; the others are listed in ``target``. Only three small columns are read."""
-    keys = []
-    for path in records_paths:
-        t = pq.read_table(path, columns=["raw_file", "id", "content_sha256"])
-        keys += zip(t.column("raw_file").to_pylist(), t.column("id").to_pylist(),
-                    t.column("content_sha256").to_pylist())
-    keys.sort()
-    first_by_id: dict[str, tuple[str, str]] = {}
-    first_by_content: dict[str, tuple[str, str]] = {}
-    rows = []
-    for raw_file, ident, content in keys:
-        kept = first_by_id.get(ident) or first_by_content.get(content)
-        if kept:
-            rows.append({"raw_file": raw_file, "id": ident, "of": kept[1], "of_raw_file": kept[0]})
-            continue
-        first_by_id[ident] = first_by_content[content] = (raw_file, ident)
+def dedupe(keys_paths: list[str], target: str) -> tuple[str, int]:
+    """Duplicates and near duplicates over all shards, from their keys files.
+
+    A record repeats another when it has the same raw bytes (same id) or the same
+    cleaned text (the same article scraped twice, or republished by another site);
+    of each group the record with the smallest raw_file stays and the others get
+    ``of``. The records that stay are clustered by MinHash (:mod:`.core.minhash`).
+    One row per record in ``target``; returns it and the number of duplicates.
+    """
+    keys = pa.concat_tables([pq.read_table(p) for p in keys_paths]) if keys_paths else _KEYS_SCHEMA.empty_table()
+    keys = keys.sort_by("raw_file")
+    raw_files, ids = keys.column("raw_file").to_pylist(), keys.column("id").to_pylist()
+    texts = keys.column("text_sha256").to_pylist()
+    first_by_id: dict[str, int] = {}
+    first_by_text: dict[bytes, int] = {}
+    of: list[int | None] = []
+    for i, (ident, text) in enumerate(zip(ids, texts)):
+        kept = first_by_id.get(ident, first_by_text.get(text))
+        of.append(kept)
+        if kept is None:
+            first_by_id[ident] = first_by_text[text] = i
+    stays = [i for i, o in enumerate(of) if o is None]
+    flat = keys.column("minhash").combine_chunks()
+    signatures = np.frombuffer(flat.buffers()[1], dtype=np.uint32)[
+        flat.offset * minhash.PERMUTATIONS:(flat.offset + len(flat)) * minhash.PERMUTATIONS]
+    signatures = signatures.reshape(len(flat), minhash.PERMUTATIONS)
+    cluster = minhash.clusters([ids[i] for i in stays], signatures[stays])
+    rows = [{"raw_file": raw_files[i], "of": None if o is None else ids[o],
+             "of_raw_file": None if o is None else raw_files[o],
+             "dup_cluster": cluster[ids[i]][0] if o is None else None,
+             "dup_cluster_size": cluster[ids[i]][1] if o is None else None} for i, o in enumerate(of)]
     pq.write_table(pa.Table.from_pylist(rows, schema=_DUPLICATES_SCHEMA), target)
-    return target, len(rows)
+    return target, len(rows) - len(stays)
 
 
 def validate(records_path: str, work: str, shard: int, suites: list[dict],
              duplicates: str | None = None) -> ShardResult:
-    """Stage 3 of a shard: duplicates leave; Great Expectations; failing rows become rejects."""
+    """Stage 3 of a shard: duplicates leave, the others get their near-duplicate cluster
+    (from :func:`dedupe`'s ``duplicates``); Great Expectations; failing rows become rejects."""
     from .validation import validate_frame
 
     table = pq.read_table(records_path)
     out = ShardResult(shard)
     if duplicates and table.num_rows:
-        dup = {r["raw_file"]: r for r in pq.read_table(duplicates).to_pylist()}
-        if dup:
-            keep = [f not in dup for f in table.column("raw_file").to_pylist()]
-            for row in table.filter(pa.array([not k for k in keep])).to_pylist():
-                d = dup[row["raw_file"]]
+        names = table.column("raw_file").to_pylist()
+        found = pq.read_table(duplicates, filters=[("raw_file", "in", set(names))])
+        dup = {r["raw_file"]: r for r in found.to_pylist()}
+        rows = [dup[f] for f in names]
+        keep = [r["of"] is None for r in rows]
+        for i, d in enumerate(rows):
+            if d["of"] is not None:
+                row = table.slice(i, 1).to_pylist()[0]
                 out.rejects.append({"raw_file": row["raw_file"], "raw_sha256": row["raw_sha256"], "id": row["id"],
                                     "reason": "duplicate",
                                     "detail": f"duplicate of {d['of']} ({d['of_raw_file']})"})
-            table = table.filter(pa.array(keep))
+        for name in ("dup_cluster", "dup_cluster_size"):
+            column = pa.array([r[name] for r in rows], RECORD_SCHEMA.field(name).type)
+            table = table.set_column(table.schema.get_field_index(name), name, column)
+        table = table.filter(pa.array(keep))
     if table.num_rows:
         check = validate_frame(table.to_pandas(), suites)
         out.validation = check.results

@@ -95,6 +95,10 @@ def records_suite() -> dict:
           column="n_chars", min_value=1),
         e("expect_column_values_to_be_between", "lost_chars_range", "lost_chars is not negative",
           column="lost_chars", min_value=0),
+        e("expect_column_values_to_match_regex", "dup_cluster_format", "dup_cluster is a record id",
+          column="dup_cluster", regex="^[0-9a-f]{16}$"),
+        e("expect_column_values_to_be_between", "dup_cluster_size_range", "dup_cluster_size is at least 1",
+          column="dup_cluster_size", min_value=1),
     ]
     return {"name": "records", "expectations": expectations,
             "meta": {"description": "Row and table checks of every release's records."}}

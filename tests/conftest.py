@@ -1,5 +1,7 @@
+import importlib.util
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -24,3 +26,13 @@ def gold_dir() -> pathlib.Path:
 @pytest.fixture(scope="session")
 def samples() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(RAW.glob("*.txt"))}
+
+
+def bench_module(name: str):
+    """A script of bench/ imported as a module."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[name]

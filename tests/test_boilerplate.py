@@ -1,14 +1,12 @@
 """Cross-document evidence and the labelled pages."""
-import importlib.util
 import pathlib
-import sys
 
 import pyarrow.parquet as pq
 
 from flows import shards
 from flows.core.document import DEFAULT_LIMITS
 
-from conftest import ROOT
+from conftest import bench_module
 
 PARAGRAPHS = [
     "今年以来，当地加快推进产业转型升级，一批重点项目相继开工建设，为经济发展注入新动能。",
@@ -50,10 +48,7 @@ def test_lines_repeated_across_a_site_are_cut(tmp_path):
 
 
 def test_labelled_pages_meet_the_targets():
-    spec = importlib.util.spec_from_file_location("lines_bench", ROOT / "bench" / "lines_bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["lines_bench"] = bench  # dataclasses look their module up
-    spec.loader.exec_module(bench)
+    bench = bench_module("lines_bench")
     result = bench.report(bench.run(bench.load_pages()))
     assert result["content_recall"] >= 0.99
     assert result["boilerplate_precision"] >= 0.98

@@ -98,8 +98,11 @@ class Record:
     lost_chars: int
     content_sha256: str = ""
     pipeline_version: str = PIPELINE_VERSION
+    dup_cluster: str = ""       # near-duplicate cluster (set over the whole corpus; alone: own id)
+    dup_cluster_size: int = 1
 
     def __post_init__(self) -> None:
+        self.dup_cluster = self.dup_cluster or self.id
         if not self.content_sha256:
             self.content_sha256 = content_digest(self.title, self.author, self.published_at, self.source,
                                                  self.site, self.text)
