@@ -15,6 +15,18 @@ from .core.document import DEFAULT_LIMITS
 EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
   jingwen run --raw scrapes --out releases --version 1.0.0
+  jingwen run --runner dask --address tcp://10.0.0.5:8786   # shard tasks on a Dask cluster
+"""
+EPILOG_SERVE = """examples:
+  prefect server start &                                   # a Prefect server, UI at :4200
+  export PREFECT_API_URL=http://127.0.0.1:4200/api
+  jingwen serve                                            # raw/ -> output/ whenever raw/ changes
+  jingwen serve --raw scrapes --out releases --cron '0 3 * * *' --poll 300
+"""
+EPILOG_NOTIFY = """examples:
+  export PREFECT_API_URL=http://127.0.0.1:4200/api
+  jingwen notify                                           # after a scraper wrote to raw/
+  jingwen notify --raw scrapes scrapes/2026-11-21/*.txt    # name the new files (shown in the event)
 """
 EPILOG_CLEAN = """examples:
   jingwen clean raw/000_1cf8922f1b3f8602.txt
@@ -49,7 +61,33 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-line-chars", type=int, default=DEFAULT_LIMITS.max_line_chars,
                      help="a longer line makes a file too_large (default: %(default)s)")
     run.add_argument("--cache", help="folder of cleaned documents reused across runs (default: OUT/.cache)")
+    run.add_argument("--runner", choices=("threads", "dask"), default="threads",
+                     help="where shard tasks run: two local threads (default) or a Dask cluster")
+    run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
+                                       "local cluster of worker processes)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
+
+    serve = sub.add_parser("serve", help="rerun the release flow when raw files land (a Prefect deployment)",
+                           description="Register the Prefect deployment 'release/jingwen' with the server in "
+                                       "PREFECT_API_URL and run its flow runs here, one at a time: once at "
+                                       "start, whenever 'jingwen notify' reports new raw files, whenever "
+                                       "polling sees the raw folder change, and on --cron. A run with "
+                                       "nothing new writes nothing. Stop with Ctrl-C.",
+                           epilog=EPILOG_SERVE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--raw", default="raw", help="folder of raw files (default: raw)")
+    serve.add_argument("--out", default="output", help="folder of releases (default: output)")
+    serve.add_argument("--cache", help="folder of cleaned documents reused across runs (default: OUT/.cache)")
+    serve.add_argument("--cron", help="also run on this cron schedule, e.g. '0 3 * * *' (server time zone UTC)")
+    serve.add_argument("--poll", type=float, default=60.0,
+                       help="seconds between looks at the raw folder; 0: only notify and cron (default: 60)")
+    serve.add_argument("--name", default="jingwen", help="deployment name (default: jingwen)")
+
+    notify = sub.add_parser("notify", help="tell 'jingwen serve' that new raw files landed",
+                            description="Emit the Prefect event 'jingwen.raw.changed' for a raw folder; the "
+                                        "deployment of 'jingwen serve' for that folder starts a run.",
+                            epilog=EPILOG_NOTIFY, formatter_class=argparse.RawDescriptionHelpFormatter)
+    notify.add_argument("--raw", default="raw", help="the raw folder being served (default: raw)")
+    notify.add_argument("files", nargs="*", metavar="FILE", help="the new files (optional; listed in the event)")
 
     clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
                            description="Clean raw files with the pure core and print one JSON record (or reject) "
@@ -108,8 +146,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "clean": cmd_clean, "fix": cmd_fix, "verify": cmd_verify, "diff": cmd_diff,
-                "publish": cmd_publish, "download": cmd_download}[args.command](args)
+        return {"run": cmd_run, "serve": cmd_serve, "notify": cmd_notify, "clean": cmd_clean, "fix": cmd_fix,
+                "verify": cmd_verify, "diff": cmd_diff, "publish": cmd_publish,
+                "download": cmd_download}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -126,7 +165,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     import logging
 
-    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, output_lock, release
+    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, on_runner, output_lock
     from .validation import TableExpectationFailed
 
     if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
@@ -140,17 +179,52 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OutputLocked, FileExistsError) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
+    if args.address and args.runner != "dask":
+        print("jingwen run: --address needs --runner dask", file=sys.stderr)
+        return 2
     print(f"jingwen: starting Prefect (a temporary server takes 10-20 s) to release {args.raw}/ into {args.out}/",
           file=sys.stderr)
 
     try:
         limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
-        summary = release(raw=args.raw, out=args.out, version=args.version,
+        summary = on_runner(args.runner, args.address)(raw=args.raw, out=args.out, version=args.version,
                           shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     _print_summary(summary, time.monotonic() - started)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from .serve import NoServer, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    try:
+        serve(args.raw, args.out, cache=args.cache, cron=args.cron, poll=args.poll, name=args.name)
+    except (NoServer, FileNotFoundError) as exc:
+        print(f"jingwen serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    import logging
+
+    from .serve import NoServer, notify
+
+    logging.getLogger("prefect.events.clients").setLevel(logging.CRITICAL)  # the error is printed below
+    try:
+        event = notify(args.raw, args.files)
+    except NoServer as exc:
+        print(f"jingwen notify: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"jingwen notify: cannot reach the Prefect server: {exc}", file=sys.stderr)
+        return 1
+    print(f"sent {event.event} for {event.resource.id} ({event.id})")
     return 0
 
 

@@ -6,8 +6,9 @@ Tasks work on shards of documents (never one task per document)::
               │                                           validate-shard ×N ─┬─ write-release
               └─ rejects (outside the raw root, unreadable)                                       ┘
 
-The default task runner is a two-worker thread pool (the machine has 2 cores).
-A lock file stops two runs writing the same output folder at once.
+The default task runner is a two-worker thread pool (the machine has 2 cores);
+:func:`on_runner` gives the same flow on a Dask cluster (prefect-dask). A lock
+file stops two runs writing the same output folder at once.
 """
 from __future__ import annotations
 
@@ -203,17 +204,39 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             "seconds": round(time.monotonic() - started, 3)}
 
 
-def _inputs(raw_root: pathlib.Path, files: list[str], refused: list[dict], limits: Limits,
-            suites: list[dict]) -> dict:
-    """What a release is made of, cheaply: the raw files' names, sizes and modification
-    times (a changed file changes them), the pipeline and the expectation suites."""
+def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict]) -> str:
+    """A cheap fingerprint of the raw files: names, sizes and modification times (a
+    changed file changes them) and the refused names."""
     h = hashlib.sha256()
     for name in files:
-        st = (raw_root / name).stat()
+        try:
+            st = (raw_root / name).stat()
+        except OSError:  # gone since it was listed
+            continue
         h.update(f"{name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     for r in refused:
         h.update(f"{r['raw_file']}\t{r['reason']}\n".encode("utf-8", "surrogateescape"))
-    return {"files": h.hexdigest()[:32], "pipeline": pipeline_fingerprint(limits),
+    return h.hexdigest()[:32]
+
+
+def on_runner(runner: str = "threads", address: str | None = None):
+    """The release flow with its shard tasks on ``runner``: ``threads`` (two threads here)
+    or ``dask`` (the Dask scheduler at ``address``, e.g. ``tcp://10.0.0.5:8786``; without
+    one, a local cluster of worker processes). Dask workers must see the raw, output and
+    cache folders at the same paths (shared storage) and have jingwen installed."""
+    if runner == "threads":
+        return release
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        return release.with_options(task_runner=DaskTaskRunner(address=address) if address else DaskTaskRunner())
+    raise ValueError(f"unknown runner {runner!r} (threads or dask)")
+
+
+def _inputs(raw_root: pathlib.Path, files: list[str], refused: list[dict], limits: Limits,
+            suites: list[dict]) -> dict:
+    """What a release is made of: the raw files, the pipeline, the expectation suites."""
+    return {"files": raw_fingerprint(raw_root, files, refused), "pipeline": pipeline_fingerprint(limits),
             "suites": suites_fingerprint(suites)}
 
 
