@@ -42,13 +42,17 @@ class Decoded:
     encoding: str
     lost: int  # characters that could not be decoded (U+FFFD in ``text``)
     guessed: bool = False  # the encoding was chosen among candidates by how the text reads
+    readable: bool | None = None  # whether a guessed text reads like Chinese, when known
 
     def reads_as_text(self) -> bool:
         """False when a guessed Chinese encoding gives nothing that reads like text: the
         bytes are garbage in every candidate (a chardet guess for another language is
         trusted, and judged later)."""
-        return not (self.guessed and self.encoding in _GUESSED_CHINESE
-                    and _score(self.text) >= charlm.READS_LIKE_TEXT)
+        if not (self.guessed and self.encoding in _GUESSED_CHINESE):
+            return True
+        if self.readable is not None:
+            return self.readable
+        return _score(self.text) < charlm.READS_LIKE_TEXT
 
 
 def _decode_bom(data: bytes) -> Decoded | None:
@@ -74,34 +78,60 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+#: Characters of a candidate decoding that the language model reads (plenty to tell
+#: GBK from Big5 from garbage; the whole file would cost as much as cleaning it); more
+#: when they are mostly ASCII (markup, a navigation bar).
+_SAMPLE = 400
+
+
+def _sample(text: str) -> str:
+    sample = text[:_SAMPLE]
+    if len(sample.encode("utf-8")) < 2 * len(sample):  # under a third of it is non-ASCII
+        sample = text[:8 * _SAMPLE]
+    return sample
+
+
 def _score(text: str) -> float:
     """Lower is better: language-model cost plus a heavy price per lost character."""
-    sample = text[:4000]
+    sample = _sample(text)
     lost = sample.count("\ufffd")
     return charlm.cost(sample) + 40.0 * lost / max(1, len(sample))
 
 
-def _best_guess(data: bytes) -> tuple[str, str]:
-    """(text, codec) for bytes that are not UTF-8.
+def _best_guess(data: bytes) -> tuple[str, str, bool | None]:
+    """(text, codec, whether it reads like Chinese if known) for bytes that are not UTF-8.
 
-    The Chinese candidates compete on the language model; when none of them reads
-    like Chinese, chardet's byte statistics decide (a Korean or Japanese file).
+    When exactly one Chinese codec decodes the bytes without error into common
+    characters (a unigram look: Big5 read as GBK gives rare ones, and GBK is almost
+    never valid Big5), it is taken. Otherwise the candidates compete on the language model; when none of them
+    reads like Chinese, chardet's byte statistics decide (a Korean or Japanese file).
     """
+    strict = {}
+    for c in _CHINESE:
+        try:
+            strict[c] = data.decode(c)
+        except UnicodeDecodeError:
+            pass
+    quick = {c: charlm.model().quick_cost(_sample(t)) for c, t in strict.items()}
+    readable = [c for c, q in quick.items() if q < charlm.QUICK_READS_LIKE_TEXT]
+    if len(readable) == 1:
+        return strict[readable[0]], readable[0], True
     codecs_ = list(_CHINESE) + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
     candidates = {c: data.decode(c, errors="replace") for c in codecs_}
     scores = {c: _score(t) for c, t in candidates.items()}
     best = min(scores, key=scores.__getitem__)
-    if scores[best] < charlm.READS_LIKE_TEXT:
-        return candidates[best], best
+    readable = scores[best] < charlm.READS_LIKE_TEXT
+    if readable:
+        return candidates[best], best, True
     guess = _chardet(data)
     if guess and guess not in candidates:
         try:
             text = data.decode(guess, errors="replace")
         except LookupError:
-            return candidates[best], best
+            return candidates[best], best, False
         if text.count("\ufffd") <= candidates[best].count("\ufffd"):
-            return text, guess
-    return candidates[best], best
+            return text, guess, None
+    return candidates[best], best, False
 
 
 #: chardet's guess is trusted from this confidence on (random bytes score ~0.01).
@@ -144,8 +174,8 @@ def decode_bytes(data: bytes) -> Decoded:
     mixed = _decode_mixed(data)
     if mixed:
         return mixed
-    text, codec = _best_guess(data)
-    return Decoded(text, codec, text.count("\ufffd"), guessed=True)
+    text, codec, readable = _best_guess(data)
+    return Decoded(text, codec, text.count("\ufffd"), guessed=True, readable=readable)
 
 
 def _decode_mixed(data: bytes) -> Decoded | None:
@@ -169,7 +199,7 @@ def _decode_mixed(data: bytes) -> Decoded | None:
             continue
         except UnicodeDecodeError:
             pass
-        text, codec = _best_guess(line)
+        text, codec, _ = _best_guess(line)
         used.add(codec)
         out.append(text)
     text = "\n".join(out)

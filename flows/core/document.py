@@ -185,21 +185,32 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     if decoded.lost:
         repairs["undecodable_bytes"] += decoded.lost
 
+    # a mirror's pinyin goes first when it shows (repairs would waste time on it)
+    early_mirror = pinyin.is_mirror(text)
     repaired = []
     for ln in raw_lines:
         ln, c = normalize.before_repair(ln)
         if c:
             repairs.update(c)
+        if early_mirror:
+            ln, c = pinyin.remove_annotations(ln, mirror=True)
+            if c:
+                repairs.update(c)
         if ln:
             ln, c = mojibake.repair_line(ln)
             if c:
                 repairs.update(c)
+                if early_mirror:  # a repaired span may hold more pinyin
+                    ln, c = pinyin.remove_annotations(ln, mirror=True)
+                    repairs.update(c)
         repaired.append(ln)
-    mirror = pinyin.is_mirror("\n".join(repaired))
+    # ... or once repairs reveal it (a mirror page that was also mojibake)
+    late_mirror = not early_mirror and pinyin.is_mirror("\n".join(repaired))
+    mirror = early_mirror or late_mirror
     traditional_chars = 0
     staged = []
     for ln in repaired:
-        if mirror:
+        if late_mirror:
             ln, c = pinyin.remove_annotations(ln, mirror=True)
             if c:
                 repairs.update(c)

@@ -88,6 +88,21 @@ def _chars_with_byte(byte: int, position: int) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _frequent_chars() -> frozenset[str]:
+    """The 2,500 most frequent characters of running text."""
+    uni = lexicon.load().text_unigrams
+    return frozenset(sorted((c for c in uni if is_han(c)), key=lambda c: -uni[c])[:2500])
+
+
+def _all_frequent(window: str, least: int = 4) -> bool:
+    """At least ``least`` ideographs, all of them frequent: not a garbled run (where
+    three characters in five come from GBK's rarer or unassigned areas). A cheap test
+    before the language model."""
+    han = [c for c in window if is_han(c)]
+    return len(han) >= least and _frequent_chars().issuperset(han)
+
+
+@functools.lru_cache(maxsize=1)
 def _common_chars() -> tuple[str, ...]:
     """The ~4,000 most frequent characters that GBK encodes in two bytes, and Chinese
     punctuation and full-width digits."""
@@ -245,10 +260,13 @@ def _runs_for(line: str, j: int) -> tuple[int, int, bool, list[int]] | None:
     if ord(ch) < 0x80:
         a = j + 1
         _, b, hole = _run_bounds(line, a)
-        if b == a or charlm.cost(line[a:a + _RANK_WINDOW]) < _ASCII_TRIGGER_COST:
-            return None  # "年4月": the run after the ASCII character reads fine
+        window = line[a:a + _RANK_WINDOW]
+        if b == a or _all_frequent(window) or charlm.cost(window) < _ASCII_TRIGGER_COST:
+            return None  # "年4月", "说,这": the run after the ASCII character reads fine
         return a, b, hole, [a]
     a, b, hole = _run_bounds(line, j)
+    if not hole and _all_frequent(line[j + 1:b], least=5):
+        return None  # a rare character in fluent text: a garbled run stays garbled to its end
     ks = set(range(max(a, j - _MAX_SHIFT_BACK), j + 1))
     if a > 0 and "!" <= line[a - 1] <= "~":
         ks.add(a)  # the ASCII character before the run may be a damaged lead byte

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import itertools
 import re
 from collections import Counter
 from typing import Callable
@@ -305,6 +306,13 @@ def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
 _CONTINUATION = range(0x80, 0xC0)
 _BEAM = 16         # partial fills kept per hole (more when they tie)
 _BEAM_MAX = 64
+#: Characters after a hole that are scored: a continuation byte changes only the character
+#: it ends; the rest of a segment decodes the same for every candidate, so its cost is a
+#: constant that does not change the ranking.
+_WINDOW = 6
+#: Candidates per hole scored by the full model; the others are ranked out by
+#: :meth:`charlm.CharLM.prior` (a character's own cost and its bigram with the one before).
+_SCORED = 24
 #: Cost added to a guessed Traditional-only character in a Simplified context.
 TRADITIONAL_GUESS_PENALTY = 4.0
 
@@ -341,55 +349,118 @@ def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
 
 
 def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibake_text: str) -> str | None:
-    """Beam search over the lost bytes: each hole is a UTF-8 continuation byte that the
-    GBK decoder could not pair with the next byte; the language model scores the
-    characters each choice completes."""
+    """Choose the lost bytes: each hole is a UTF-8 continuation byte that the GBK
+    decoder could not pair with the byte after it.
+
+    Lead bytes are never lost, so the characters' boundaries are known: the bytes are
+    cut into characters, a character with holes gets the few likeliest characters its
+    known bytes allow (:func:`_hole_chars`), and a beam search picks among them with
+    the language model, scoring each choice on its neighbours (Viterbi: fills that end
+    alike are merged).
+    """
+    slots = _utf8_slots(parts)
+    if slots is None:
+        return None
     model = charlm.model()
     trad = script.tables().trad_only
-    decoder = codecs.getincrementaldecoder("utf-8")
-    head = b"".join(parts[:holes[0]])  # type: ignore[arg-type]
-    dec = decoder()
-    try:
-        text0 = dec.decode(head, final=False)
-    except UnicodeDecodeError:
-        return None
-    known = "".join(_decode_partial(p) or "" for p in parts if p is not None)
-    penalty = 0.0 if not trad.isdisjoint(known) else TRADITIONAL_GUESS_PENALTY
-    # private-use characters in the mojibake mean a browser's GB18030 decoder made it
     codec = "gb18030" if _PRIVATE_USE_RE.search(mojibake_text) else "gbk"
-    # beam: (cost, decoded text, undecoded pending bytes)
-    beams: list[tuple[float, str, bytes]] = [(sum(model.costs(text0)), text0, dec.getstate()[0])]
-    for k, h in enumerate(holes):
-        nxt = holes[k + 1] if k + 1 < len(holes) else len(parts)
-        seg = b"".join(parts[h + 1:nxt])  # type: ignore[arg-type]
-        final = k == len(holes) - 1
-        following = parts[h + 1] if h + 1 < len(parts) else None
-        candidates = _hole_bytes(following[0] if following else None, codec)
-        grown: list[tuple[float, str, bytes]] = []
-        for cost, text, pending in beams:
-            for b in candidates:
-                dec = decoder()
-                try:
-                    new = dec.decode(pending + bytes([b]) + seg, final=final)
-                except UnicodeDecodeError:
-                    continue
-                prev = text[-4:]  # enough context for the words the new characters end
-                if final:  # the text after the span (or the end of the line) judges the last choice
-                    scored = prev + new + right
-                    added = sum(model.costs(scored)[len(prev):])
-                    if not right and scored:
-                        added += model.end_cost(scored[-1])
-                else:
-                    added = sum(model.costs(prev + new)[len(prev):]) if new else 0.0
-                if penalty and not trad.isdisjoint(new):
-                    added += penalty * sum(1 for c in new if c in trad)
-                grown.append((cost + added, text + new, dec.getstate()[0]))
-        if not grown:
+    known_chars = "".join(x for x in slots if isinstance(x, str))
+    penalty = 0.0 if not trad.isdisjoint(known_chars) else TRADITIONAL_GUESS_PENALTY
+    hole_at = [i for i, x in enumerate(slots) if not isinstance(x, str)]
+    head = "".join(slots[:hole_at[0]])  # type: ignore[arg-type]
+    beams: list[tuple[float, str]] = [(0.0, head)]
+    for k, i in enumerate(hole_at):
+        nxt = hole_at[k + 1] if k + 1 < len(hole_at) else len(slots)
+        after = "".join(slots[i + 1:nxt])  # type: ignore[arg-type]
+        final = k == len(hole_at) - 1
+        options = _hole_chars(*slots[i], codec)  # type: ignore[misc]
+        if not options:
             return None
+        tried = []
+        for cost, text in beams:  # the full model only judges the likeliest in context
+            ranked = sorted((model.prior(text[-1:] or "\n", c + after[:1]), c) for c in options)
+            tried += [(cost + p, cost, text, c) for p, c in ranked[:_SCORED]]
+        if len(tried) > _SCORED:
+            tried.sort(key=lambda t: t[0])
+            tried = tried[:_SCORED]
+        grown: list[tuple[float, str]] = []
+        for _, cost, text, c in tried:
+            prev = text[-4:]  # enough context for the words the new characters end
+            new = c + after
+            if final and len(new) <= _WINDOW:  # the text after the span (or the line's end) judges it
+                scored = prev + new + right
+                added = sum(model.costs(scored)[len(prev):])
+                if not right:
+                    added += model.end_cost(scored[-1])
+            else:  # the rest of the segment is the same for every choice: score the first characters
+                added = sum(model.costs(prev + new[:_WINDOW])[len(prev):])
+            if penalty and c in trad:
+                added += penalty
+            grown.append((cost + added, text + new))
         grown.sort(key=lambda g: g[0])
-        cut = grown[min(_BEAM, len(grown)) - 1][0] + 1e-9
-        beams = [g for g in grown if g[0] <= cut][:_BEAM_MAX]
+        seen: set[str] = set()
+        merged = []
+        for g in grown:  # what follows is scored on a fill's last characters only
+            if g[1][-4:] not in seen:
+                seen.add(g[1][-4:])
+                merged.append(g)
+        cut = merged[min(_BEAM, len(merged)) - 1][0] + 1e-9
+        beams = [g for g in merged if g[0] <= cut][:_BEAM_MAX]
     return beams[0][1]
+
+
+def _utf8_slots(parts: list[bytes | None]) -> list[str | tuple[int, tuple[int | None, ...], tuple[int | None, ...]]] | None:
+    """The characters of a UTF-8 byte stream with holes (None): a known character as a
+    string, a character with holes as (lead byte, its other bytes with None for the
+    holes, the byte after each of them). None when the stream is not UTF-8."""
+    seq: list[int | None] = []
+    for p in parts:
+        if p is None:
+            seq.append(None)
+        else:
+            seq.extend(p)
+    slots: list = []
+    i, n = 0, len(seq)
+    while i < n:
+        lead = seq[i]
+        if lead is None or 0x80 <= lead < 0xC2 or lead > 0xF4:
+            return None  # a hole or a continuation byte where a character must start
+        size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        body = seq[i + 1:i + size]
+        if len(body) < size - 1:
+            return None
+        if None in body:
+            follow = tuple(seq[i + 1 + j + 1] if i + 2 + j < n else None for j in range(size - 1))
+            slots.append((lead, tuple(body), follow))
+        else:
+            try:
+                slots.append(bytes([lead, *body]).decode("utf-8"))  # type: ignore[list-item]
+            except UnicodeDecodeError:
+                return None
+        i += size
+    return slots
+
+
+#: Candidates kept for a character with holes, commonest first: all of them for one
+#: lost byte (at most 64), the commonest for two (of up to 4,096).
+_HOLE_CHARS = 256
+
+
+@functools.lru_cache(maxsize=65536)
+def _hole_chars(lead: int, body: tuple[int | None, ...], follow: tuple[int | None, ...], codec: str) -> tuple[str, ...]:
+    """The characters whose UTF-8 bytes fit ``lead`` and ``body`` (None: a lost byte,
+    which the GBK decoder could not pair with the byte in ``follow``), commonest first."""
+    choices = [[b] if b is not None else _hole_bytes(follow[j], codec) for j, b in enumerate(body)]
+    model = charlm.model()
+    found = []
+    for combo in itertools.product(*choices):
+        try:
+            ch = bytes([lead, *combo]).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        found.append((model.prior("", ch), ch))
+    found.sort()
+    return tuple(ch for _, ch in found[:_HOLE_CHARS])
 
 
 def _decode_partial(data: bytes) -> str | None:
