@@ -142,7 +142,7 @@ def report(results: list[Result], show_errors: bool = False) -> dict:
     print(f"- content recall: **{recall:.3f}** ({content['lines'] - content['cut']}/{content['lines']} content lines kept)")
     print(f"- boilerplate precision: **{precision:.3f}** ({sum(c['right'] for c in by_reason.values())}/{cut_total} cut lines are not content)")
     print(f"- boilerplate recall: {junk_cut / max(1, junk):.3f} ({junk_cut}/{junk} non-content lines cut)")
-    print(f"- metadata right: " + ", ".join(f"{f} {meta_ok[f]}/{n}" for f in META))
+    print("- metadata right: " + ", ".join(f"{f} {meta_ok[f]}/{n}" for f in META))
     print("\n| gold label | lines | cut | kept |")
     print("|---|---:|---:|---:|")
     for label, c in sorted(by_gold.items(), key=lambda kv: -kv[1]["lines"]):

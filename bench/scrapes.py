@@ -123,7 +123,10 @@ def _damage(kind: str, rng: random.Random, lines: list[str]) -> tuple[bytes, str
         return "\n".join(entities_and_invisibles(line, rng) for line in lines).encode("utf-8"), ".htm.txt"
     if kind == "misaligned":
         k = rng.randrange(len(lines))
-        broken = misaligned("lost")(lines[k], rng) or lines[k]
+        try:
+            broken = misaligned("lost")(lines[k], rng) or lines[k]
+        except UnicodeEncodeError:  # "©" has no GBK form
+            broken = lines[k]
         return "\n".join(lines[:k] + [broken] + lines[k + 1:]).encode("gbk", errors="replace"), ".txt"
     return text.encode("utf-8"), ".txt"
 

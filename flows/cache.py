@@ -3,8 +3,9 @@
 Decoding, repairing and normalizing a document (the ``prepare`` stage, the
 expensive part) depends only on its raw bytes and on the pipeline: the cleaning
 code, its data files, the libraries whose data it reads and the limits. Its
-result is stored under ``<cache>/prepared/<sha[:2]>/<sha>-<pipeline>.json.gz``
-and reused by any later run, whatever happened to the Prefect database. The
+result is stored in packs under ``<cache>/prepared/<pipeline>/`` (one per shard,
+found by the SHA-256 of the raw bytes: :class:`PreparedCache`) and reused by any
+later run, whatever happened to the Prefect database. The
 rest of a run (line classification with the run's cross-document evidence,
 validation, writing) is recomputed: it depends on the whole corpus.
 
@@ -15,16 +16,18 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gzip
 import hashlib
 import json
 import os
 import pathlib
-import tempfile
+import threading
 from collections import Counter
 
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
 from .core import document
-from .core.document import Limits, Prepared
+from .core.document import Limits, Prepared, Reject
 
 _CORE = pathlib.Path(__file__).resolve().parent / "core"
 _LIBRARIES = ("jieba", "opencc-python-reimplemented", "pypinyin", "chardet")
@@ -50,45 +53,105 @@ def suites_fingerprint(suites: list[dict]) -> str:
     return hashlib.sha256(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+#: A prepared document as an Arrow row (packs in the cache, and a shard's hand-over file).
+PREPARED_SCHEMA = pa.schema([
+    ("id", pa.string()), ("raw_file", pa.string()), ("raw_sha256", pa.string()), ("encoding", pa.string()),
+    ("script", pa.string()), ("mirror", pa.bool_()), ("lines", pa.list_(pa.string())),
+    ("line_numbers", pa.list_(pa.int32())), ("repairs", pa.string()), ("lost", pa.int64()),
+])
+
+
+def to_rows(preps: list[Prepared]) -> pa.Table:
+    return pa.Table.from_pylist([{
+        "id": p.id, "raw_file": p.raw_file, "raw_sha256": p.raw_sha256, "encoding": p.encoding,
+        "script": p.script, "mirror": p.mirror, "lines": p.lines, "line_numbers": p.line_numbers,
+        "repairs": json.dumps(dict(p.repairs), ensure_ascii=False), "lost": p.lost} for p in preps],
+        schema=PREPARED_SCHEMA)
+
+
+def from_row(row: dict) -> Prepared:
+    return Prepared(row["id"], row["raw_file"], row["raw_sha256"], row["encoding"], row["script"], row["mirror"],
+                    row["lines"], row["line_numbers"], Counter(json.loads(row["repairs"])), row["lost"])
+
+
 class PreparedCache:
-    """Prepared documents by raw SHA-256 and pipeline fingerprint, one small file each."""
+    """Prepared documents found by the SHA-256 of their raw bytes.
+
+    Each shard writes the documents it cleaned as one pack,
+    ``<cache>/prepared/<pipeline>/<digest of their hashes>.arrow`` (written under a
+    temporary name and renamed: a killed run leaves whole packs or none). A process
+    indexes the packs once and picks up new ones as they appear.
+    """
+
+    _indexes: dict[pathlib.Path, dict[str, tuple[str, int]]] = {}  # per process: sha -> (pack, row)
+    _lock = threading.Lock()
 
     def __init__(self, root: pathlib.Path, pipeline: str):
-        self.root = root / "prepared"
-        self.pipeline = pipeline
+        self.folder = root / "prepared" / pipeline
 
-    def _path(self, sha: str) -> pathlib.Path:
-        return self.root / sha[:2] / f"{sha}-{self.pipeline}.json.gz"
+    def _index(self) -> dict[str, tuple[str, int]]:
+        with self._lock:
+            index = self._indexes.setdefault(self.folder, {})
+            known = {pack for pack, _ in index.values()}
+            for path in sorted(self.folder.glob("*.arrow")) if self.folder.is_dir() else ():
+                if path.name in known:
+                    continue
+                try:
+                    with pa.memory_map(str(path)) as source:
+                        shas = ipc.open_file(source).read_all().column("raw_sha256").to_pylist()
+                except (OSError, pa.ArrowInvalid):
+                    continue
+                for row, sha in enumerate(shas):
+                    index.setdefault(sha, (path.name, row))
+            return index
 
-    def get(self, sha: str, raw_file: str) -> Prepared | None:
-        try:
-            data = json.loads(gzip.decompress(self._path(sha).read_bytes()))
-        except (OSError, ValueError, EOFError):
-            return None
-        data["repairs"] = Counter(data["repairs"])
-        data["raw_file"] = raw_file  # the same bytes may sit under another name
-        return Prepared(**data)
+    def get_many(self, shas: list[str]) -> dict[str, Prepared]:
+        """The cached documents among ``shas`` (raw_file as when they were cleaned)."""
+        index = self._index()
+        by_pack: dict[str, list[tuple[str, int]]] = {}
+        for sha in set(shas):
+            if sha in index:
+                pack, row = index[sha]
+                by_pack.setdefault(pack, []).append((sha, row))
+        found = {}
+        for pack, wanted in by_pack.items():
+            try:
+                with pa.memory_map(str(self.folder / pack)) as source:
+                    rows = ipc.open_file(source).read_all().take([r for _, r in wanted]).to_pylist()
+            except (OSError, pa.ArrowInvalid):
+                continue
+            for (sha, _), row in zip(wanted, rows):
+                found[sha] = from_row(row)
+        return found
 
-    def put(self, prep: Prepared) -> None:
-        path = self._path(prep.raw_sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fields = {f.name: getattr(prep, f.name) for f in dataclasses.fields(prep)}
-        fields["repairs"] = dict(prep.repairs)  # asdict() would mangle a Counter
-        body = gzip.compress(json.dumps(fields, ensure_ascii=False).encode("utf-8"), mtime=0)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            tmp.write(body)
-        os.replace(tmp.name, path)  # a killed run leaves a whole entry or none
+    def put_many(self, preps: list[Prepared]) -> None:
+        if not preps:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256("".join(sorted(p.raw_sha256 for p in preps)).encode()).hexdigest()[:24] + ".arrow"
+        tmp = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
+        table = to_rows(preps)
+        with ipc.new_file(str(tmp), PREPARED_SCHEMA) as writer:
+            writer.write_table(table)
+        os.replace(tmp, self.folder / name)
 
 
-def prepare_cached(raw: bytes, raw_file: str, limits: Limits, cache: PreparedCache | None):
-    """``document.prepare`` through the cache: (result, reused?)."""
-    if cache is None:
-        return document.prepare(raw, raw_file, limits), False
-    sha = hashlib.sha256(raw).hexdigest()
-    hit = cache.get(sha, raw_file)
-    if hit is not None:
-        return hit, True
-    result = document.prepare(raw, raw_file, limits)
-    if isinstance(result, Prepared):
-        cache.put(result)
-    return result, False
+def prepare_batch(items: list[tuple[str, bytes]], limits: Limits,
+                  cache: PreparedCache | None) -> list[tuple[Prepared | Reject, bool]]:
+    """``document.prepare`` for (raw_file, bytes) pairs through the cache: (result, reused?)
+    for each; the newly cleaned documents are added to the cache as one pack."""
+    shas = [hashlib.sha256(raw).hexdigest() for _, raw in items]
+    hits = cache.get_many(shas) if cache else {}
+    out, new = [], []
+    for (raw_file, raw), sha in zip(items, shas):
+        hit = hits.get(sha)
+        if hit is not None:
+            out.append((dataclasses.replace(hit, raw_file=raw_file), True))  # same bytes, maybe another name
+            continue
+        result = document.prepare(raw, raw_file, limits)
+        if isinstance(result, Prepared):
+            new.append(result)
+        out.append((result, False))
+    if cache:
+        cache.put_many(new)
+    return out

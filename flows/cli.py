@@ -61,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-line-chars", type=int, default=DEFAULT_LIMITS.max_line_chars,
                      help="a longer line makes a file too_large (default: %(default)s)")
     run.add_argument("--cache", help="folder of cleaned documents reused across runs (default: OUT/.cache)")
-    run.add_argument("--runner", choices=("threads", "dask"), default="threads",
-                     help="where shard tasks run: two local threads (default) or a Dask cluster")
+    run.add_argument("--runner", choices=("processes", "threads", "dask"), default="processes",
+                     help="where shard tasks run: local worker processes (default), threads, or a Dask cluster")
+    run.add_argument("--workers", type=int, help="worker processes or threads (default: one per core)")
     run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
                                        "local cluster of worker processes)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
@@ -187,7 +188,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
-        summary = on_runner(args.runner, args.address)(raw=args.raw, out=args.out, version=args.version,
+        summary = on_runner(args.runner, args.address, args.workers)(raw=args.raw, out=args.out, version=args.version,
                           shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)

@@ -149,10 +149,17 @@ def _rows_per_group(table: pa.Table) -> int:
 
 def _jsonl_gz(path: pathlib.Path, rows: Iterable[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    # level 6 (zlib's default): a few percent larger than 9 and three times faster
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                compresslevel=6) as gz:
+        batch: list[str] = []
         for row in rows:
-            gz.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            gz.write(b"\n")
+            batch.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+            if len(batch) == 1000:  # zlib is slow on many small writes
+                gz.write(("\n".join(batch) + "\n").encode("utf-8"))
+                batch = []
+        if batch:
+            gz.write(("\n".join(batch) + "\n").encode("utf-8"))
 
 
 @dataclass

@@ -6,9 +6,10 @@ Tasks work on shards of documents (never one task per document)::
               │                                           validate-shard ×N ─┬─ write-release
               └─ rejects (outside the raw root, unreadable)                                       ┘
 
-The default task runner is a two-worker thread pool (the machine has 2 cores);
-:func:`on_runner` gives the same flow on a Dask cluster (prefect-dask). A lock
-file stops two runs writing the same output folder at once.
+The default task runner is a pool of worker processes, one per core (the work is
+pure Python: threads would share one core); :func:`on_runner` gives the same flow
+on threads or a Dask cluster (prefect-dask). A lock file stops two runs writing
+the same output folder at once.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from . import shards
 from .cache import pipeline_fingerprint, suites_fingerprint
@@ -135,7 +136,18 @@ def write_release_task(out_dir: str, version: str, record_paths: list[str], remo
     return asdict(summary)
 
 
-@flow(name="release", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def warm_up() -> None:
+    """Load what every shard task needs once per worker process (the language model,
+    Great Expectations) instead of in the first task of each."""
+    import importlib
+
+    from .core import charlm
+
+    charlm.model()
+    importlib.import_module("great_expectations")
+
+
+@flow(name="release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
 def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS,
             cache: str | None = None) -> dict:
@@ -171,19 +183,26 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
         log.info("%d raw files in %s, %d refused; building release %s", len(files), raw_root, len(refused), version)
         work = out_dir / f".work-{version}-{uuid.uuid4().hex[:8]}"
         work.mkdir(parents=True)
+        clock = _Clock(started)
         try:
             batches = [files[i:i + shard_size] for i in range(0, len(files), shard_size)]
+            clock.lap("discover")
             prepared = [f.result() for f in prepare_shard.map(
                 unmapped(str(raw_root)), batches, unmapped(str(work)), range(len(batches)), unmapped(limits),
                 unmapped(str(cache_dir)))]
+            clock.lap("prepare")
             sketch = merge_sketches([p.paths["sketch"] for p in prepared], str(work / "lines.npz"))
+            clock.lap("merge_sketches")
             finished = [f.result() for f in finish_shard.map(
                 [p.paths["prepared"] for p in prepared], unmapped(sketch), unmapped(str(work)),
                 range(len(prepared)), unmapped(limits))]
+            clock.lap("finish")
             duplicates = find_duplicates([f.paths["keys"] for f in finished], str(work / "duplicates.parquet"))
+            clock.lap("duplicates")
             validated = [f.result() for f in validate_shard.map(
                 [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
                 unmapped(suites), unmapped(duplicates))]
+            clock.lap("validate")
             rejects = refused + [r for stage in (prepared, finished, validated) for s in stage for r in s.rejects]
             work_done = {k: sum(p.work.get(k, 0) for p in prepared) for k in ("cleaned", "reused")}
             extra = {
@@ -192,16 +211,29 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
                 "work": work_done,
                 "expectations": _expectation_totals(validated),
                 "run": {"shards": len(batches), "shard_size": shard_size,
-                        "seconds": round(time.monotonic() - started, 3)},
+                        "seconds": round(time.monotonic() - started, 3), "stages": clock.laps},
             }
             summary = write_release_task(str(out_dir), version, [v.paths["records"] for v in validated],
                                          [f.paths["removed"] for f in finished], rejects, extra)
+            clock.lap("write")
         finally:
             shutil.rmtree(work, ignore_errors=True)
     log.info("release %s: %d records, %d rejects -> %s", version, summary["records"], summary["rejects"],
              summary["path"])
     return {**summary, "up_to_date": False, "work": work_done, "changes": _manifest(out_dir / version)["changes"],
-            "seconds": round(time.monotonic() - started, 3)}
+            "seconds": round(time.monotonic() - started, 3), "stages": clock.laps}
+
+
+class _Clock:
+    """Seconds spent in each stage of a run."""
+
+    def __init__(self, started: float):
+        self.last, self.laps = started, {}
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        self.laps[stage] = round(now - self.last, 3)
+        self.last = now
 
 
 def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict]) -> str:
@@ -219,18 +251,24 @@ def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict
     return h.hexdigest()[:32]
 
 
-def on_runner(runner: str = "threads", address: str | None = None):
-    """The release flow with its shard tasks on ``runner``: ``threads`` (two threads here)
-    or ``dask`` (the Dask scheduler at ``address``, e.g. ``tcp://10.0.0.5:8786``; without
-    one, a local cluster of worker processes). Dask workers must see the raw, output and
-    cache folders at the same paths (shared storage) and have jingwen installed."""
+def on_runner(runner: str = "processes", address: str | None = None, workers: int | None = None):
+    """The release flow with its shard tasks on ``runner``: ``processes`` (a pool of
+    ``workers`` processes, default one per core), ``threads`` (``workers`` threads: no
+    parallel speed-up for pure Python, but no process start either) or ``dask`` (the
+    Dask scheduler at ``address``, e.g. ``tcp://10.0.0.5:8786``; without one, a local
+    cluster). Dask workers must see the raw, output and cache folders at the same paths
+    (shared storage) and have jingwen installed."""
+    n = workers or os.cpu_count() or 2
+    if runner == "processes":
+        return release if workers is None else release.with_options(
+            task_runner=ProcessPoolTaskRunner(max_workers=n, initializer=warm_up))
     if runner == "threads":
-        return release
+        return release.with_options(task_runner=ThreadPoolTaskRunner(max_workers=n))
     if runner == "dask":
         from prefect_dask import DaskTaskRunner
 
         return release.with_options(task_runner=DaskTaskRunner(address=address) if address else DaskTaskRunner())
-    raise ValueError(f"unknown runner {runner!r} (threads or dask)")
+    raise ValueError(f"unknown runner {runner!r} (processes, threads or dask)")
 
 
 def _inputs(raw_root: pathlib.Path, files: list[str], refused: list[dict], limits: Limits,

@@ -21,6 +21,7 @@ import logging
 import pathlib
 import threading
 
+from prefect.types.entrypoint import EntrypointType
 from prefect.events import Event
 from prefect.events.clients import get_events_client
 from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
@@ -123,6 +124,7 @@ def serve(raw: str, out: str, cache: str | None = None, cron: str | None = None,
     runner = Runner(name=f"jingwen-serve-{name}", limit=1, pause_on_shutdown=False)
     deployment_id = runner.add_deployment(release.to_deployment(
         name=name, parameters=params, triggers=[trigger], cron=cron,
+        entrypoint_type=EntrypointType.MODULE_PATH,  # a file path breaks the worker processes' imports
         description=f"Release {raw_path} into {params['out']} when new files land"))
 
     async def catch_up() -> None:  # a first run, for files that landed while nothing was serving

@@ -19,10 +19,8 @@ corpus in memory:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pathlib
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -30,17 +28,13 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from .cache import PreparedCache, pipeline_fingerprint, prepare_cached
+from .cache import PREPARED_SCHEMA, PreparedCache, from_row, pipeline_fingerprint, prepare_batch, to_rows
 from .core import document, minhash
 from .core.document import Limits, Prepared, Record, Reject
 from .core.linefreq import LineSketch
 from .release import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
 
-_PREPARED_SCHEMA = pa.schema([
-    ("id", pa.string()), ("raw_file", pa.string()), ("raw_sha256", pa.string()), ("encoding", pa.string()),
-    ("script", pa.string()), ("mirror", pa.bool_()), ("lines", pa.list_(pa.string())),
-    ("line_numbers", pa.list_(pa.int32())), ("repairs", pa.string()), ("lost", pa.int64()), ("group", pa.string()),
-])
+_PREPARED_SCHEMA = PREPARED_SCHEMA.append(pa.field("group", pa.string()))
 
 
 @dataclass
@@ -86,28 +80,25 @@ def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limi
     root = pathlib.Path(raw_root)
     out = ShardResult(shard, work={"cleaned": 0, "reused": 0})
     cache = PreparedCache(pathlib.Path(cache_dir), pipeline_fingerprint(limits)) if cache_dir else None
-    rows: list[Prepared] = []
+    items = []
     for raw_file in files:
         raw = read_raw(root, raw_file, limits)
-        shown = display_name(raw_file)
         if isinstance(raw, Reject):
-            result = raw
+            raw.raw_file = display_name(raw_file)
+            out.rejects.append(asdict(raw))
         else:
-            result, reused = prepare_cached(raw, shown, limits, cache)
-            out.work["reused" if reused else "cleaned"] += 1
-        if isinstance(result, Reject):
-            result.raw_file = shown
+            items.append((display_name(raw_file), raw))
+    rows: list[Prepared] = []
+    for result, reused in prepare_batch(items, limits, cache):
+        out.work["reused" if reused else "cleaned"] += 1
         if isinstance(result, Reject):
             out.rejects.append(asdict(result))
         else:
             rows.append(result)
     sketch = LineSketch()
     sketch.add_documents((p.lines, group_of(p.raw_file)) for p in rows)
-    table = pa.Table.from_pylist([{
-        "id": p.id, "raw_file": p.raw_file, "raw_sha256": p.raw_sha256, "encoding": p.encoding,
-        "script": p.script, "mirror": p.mirror, "lines": p.lines, "line_numbers": p.line_numbers,
-        "repairs": json.dumps(dict(p.repairs), ensure_ascii=False), "lost": p.lost,
-        "group": group_of(p.raw_file)} for p in rows], schema=_PREPARED_SCHEMA)
+    table = to_rows(rows)
+    table = table.append_column("group", pa.array([group_of(p.raw_file) for p in rows], pa.string()))
     path = pathlib.Path(work) / f"prepared-{shard:05d}.arrow"
     with ipc.new_file(path, _PREPARED_SCHEMA) as w:
         w.write_table(table)
@@ -135,14 +126,12 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
     out = ShardResult(shard)
     records, removed, keys = [], [], []
     for row in table.to_pylist():
-        prep = Prepared(row["id"], row["raw_file"], row["raw_sha256"], row["encoding"], row["script"],
-                        row["mirror"], row["lines"], row["line_numbers"], Counter(json.loads(row["repairs"])),
-                        row["lost"])
+        prep = from_row(row)
         frequent = sketch.frequent(prep.lines, row["group"])
         result, cut = document.finish(prep, frequent, limits)
-        removed += [asdict(c) for c in cut]
+        removed += [vars(c) for c in cut]  # flat dataclasses: no deep copy needed
         if isinstance(result, Record):
-            records.append(asdict(result))
+            records.append(vars(result))
             keys.append({"raw_file": result.raw_file, "id": result.id,
                          "text_sha256": hashlib.sha256(result.text.encode("utf-8")).digest(),
                          "minhash": minhash.signature(result.text).tobytes()})

@@ -27,6 +27,8 @@ from .chars import han_count
 from .lines import BYLINE, CONTENT, DATELINE, TITLE
 
 PIPELINE_VERSION = "0.1.0"
+#: Letters other than ideographs (few in Chinese text: counting them is cheap).
+_OTHER_LETTER_RE = re.compile(r"[^\W\d_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,8 @@ def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
            limits: Limits = DEFAULT_LIMITS) -> tuple[Record | Reject, list[RemovedLine]]:
     """Classify lines and build the record (step 2 of the module docstring)."""
     whole = "\n".join(prep.lines)
-    han, letters = han_count(whole), sum(1 for c in whole if c.isalpha())
+    han = han_count(whole)
+    letters = han + len(_OTHER_LETTER_RE.findall(whole))
     if han < limits.min_chinese_share * max(1, letters):
         return Reject(prep.raw_file, prep.raw_sha256, "not_chinese",
                       f"{han} ideographs among {letters} letters", prep.id), []

@@ -149,9 +149,9 @@ class Line:
 
 def is_spam(line: Line) -> bool:
     """A list of keywords or place names joined by separators, or a betting/adult keyword line."""
-    tokens = [t for t in _SEPARATORS_RE.split(line.text) if t.strip()]
-    if line.separators >= 4 and len(tokens) >= 5 and line.sentence_punct == 0:
-        if sum(len(t) for t in tokens) / len(tokens) <= 8:
+    if line.separators >= 4 and line.sentence_punct == 0:
+        tokens = [t for t in _SEPARATORS_RE.split(line.text) if t.strip()]
+        if len(tokens) >= 5 and sum(len(t) for t in tokens) / len(tokens) <= 8:
             return True
     hits = len(_SPAM_WORDS_RE.findall(line.text))
     return hits >= 2 or (hits == 1 and line.length <= 30 and line.sentence_punct == 0)

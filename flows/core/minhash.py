@@ -36,14 +36,15 @@ _POWERS = np.array([pow(1_000_003, SHINGLE - 1 - i, 2**64) for i in range(SHINGL
 
 
 def shingles(text: str) -> np.ndarray:
-    """Distinct 64-bit hashes of the text's 5-character windows (whitespace ignored)."""
+    """64-bit hashes of the text's 5-character windows (whitespace ignored; repeats kept:
+    they do not change a minimum)."""
     compact = "".join(text.split())
     codes = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < SHINGLE:
         codes = np.pad(codes, (0, SHINGLE - len(codes)))
     windows = np.lib.stride_tricks.sliding_window_view(codes, SHINGLE)
     with np.errstate(over="ignore"):
-        return np.unique((windows * _POWERS).sum(axis=1))
+        return (windows * _POWERS).sum(axis=1)
 
 
 def signature(text: str) -> np.ndarray:

@@ -104,10 +104,19 @@ def looks_suspect(text: str) -> bool:
 
 # -- the referee -------------------------------------------------------------
 
+#: A long span whose characters are rare (unigram cost) and whose repair's characters
+#: are common is settled without the full model (mojibake scores 15-19, Chinese 6-7).
+_CLEAR_MIN_CHARS, _CLEARLY_RARE, _CLEARLY_COMMON = 30, 13.0, 8.0
+
+
 def _better(old: str, new: str, margin: float = MARGIN) -> bool:
     """True when ``new`` reads clearly more like real text than ``old``."""
     if new == old:
         return False
+    if len(new) >= _CLEAR_MIN_CHARS:
+        model = charlm.model()
+        if model.quick_cost(new) < _CLEARLY_COMMON and model.quick_cost(old) > _CLEARLY_RARE:
+            return True
     new_cost = charlm.cost(new)
     return new_cost < READS_LIKE_TEXT and new_cost + margin <= charlm.cost(old)
 
