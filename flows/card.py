@@ -85,6 +85,8 @@ def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> 
         "- `removed_lines/removed_lines.parquet`: every line cut from a record, with the reason.",
         "- `changes.json`: the ids added, removed and changed since the previous release.",
         "- `croissant.json`: the dataset in MLCommons Croissant.",
+        "- `report.html`: one offline page with charts of repairs, cuts, rejects, lengths, sources and months, "
+        "every expectation's result, the changes, and examples of raw beside cleaned text.",
         "- `MANIFEST.json`: counts, checksums and row counts of every file; `SHA256SUMS`: `sha256sum -c`.",
         "",
         "## Counts",

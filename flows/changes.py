@@ -13,7 +13,11 @@ import json
 import pathlib
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+_DIGESTS = pa.schema([("id", pa.string()), ("content_sha256", pa.string())])
 
 
 @dataclass
@@ -33,25 +37,31 @@ class Changes:
                            "changed": self.changed}, ensure_ascii=False, indent=1) + "\n"
 
 
-def digests(release_dir: pathlib.Path) -> dict[str, str]:
-    """id -> content_sha256 of every record of a release."""
-    out: dict[str, str] = {}
-    for path in sorted((release_dir / "data").glob("*.parquet")):
-        table = pq.read_table(path, columns=["id", "content_sha256"])
-        out.update(zip(table.column("id").to_pylist(), table.column("content_sha256").to_pylist()))
-    return out
+def digests(release_dir: pathlib.Path) -> pa.Table:
+    """``id`` and ``content_sha256`` of every record of a release."""
+    paths = sorted((release_dir / "data").glob("*.parquet"))
+    tables = [pq.read_table(p, columns=["id", "content_sha256"]) for p in paths]
+    return pa.concat_tables(tables) if tables else _DIGESTS.empty_table()
 
 
-def compare(old: dict[str, str] | None, new: dict[str, str], previous: str | None) -> Changes:
-    """Changes from ``old`` (None: no previous release) to ``new`` digests."""
-    old = old or {}
+def compare(old: pa.Table | None, new: pa.Table, previous: str | None) -> Changes:
+    """Changes from ``old`` (None: no previous release) to ``new`` digests (Arrow joins:
+    a million ids each side fit in a few hundred MB)."""
+    old = old if old is not None else _DIGESTS.empty_table()
+    in_old = pc.is_in(new.column("id"), value_set=old.column("id").combine_chunks())
+    in_new = pc.is_in(old.column("id"), value_set=new.column("id").combine_chunks())
+    both = new.filter(in_old).join(old.rename_columns(["id", "old_sha256"]), "id")
+    differs = pc.not_equal(both.column("content_sha256"), both.column("old_sha256"))
     changes = Changes(previous)
-    changes.added = sorted(i for i in new if i not in old)
-    changes.removed = sorted(i for i in old if i not in new)
-    both = [i for i in new if i in old]
-    changes.changed = sorted(i for i in both if new[i] != old[i])
-    changes.unchanged = len(both) - len(changes.changed)
+    changes.added = _sorted_ids(new.filter(pc.invert(in_old)))
+    changes.removed = _sorted_ids(old.filter(pc.invert(in_new)))
+    changes.changed = _sorted_ids(both.filter(differs))
+    changes.unchanged = both.num_rows - len(changes.changed)
     return changes
+
+
+def _sorted_ids(table: pa.Table) -> list[str]:
+    return table.sort_by("id").column("id").to_pylist()
 
 
 def diff(old_dir: pathlib.Path, new_dir: pathlib.Path) -> Changes:

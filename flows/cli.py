@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", default="raw", help="folder of raw files, any encoding (default: raw)")
     run.add_argument("--out", default="output", help="folder of releases (default: output)")
     run.add_argument("--version", help="release version X.Y.Z (default: next patch after the newest in OUT)")
-    run.add_argument("--shard-size", type=int, default=None, help="documents per task (default: 1000)")
+    run.add_argument("--shard-size", type=int, default=None,
+                     help="most documents per task (default: 2000; fewer, down to 200, so every core gets two)")
     run.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,
                      help="larger raw files are rejected as too_large (default: %(default)s)")
     run.add_argument("--max-line-chars", type=int, default=DEFAULT_LIMITS.max_line_chars,
@@ -104,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
                          epilog=EPILOG_FIX, formatter_class=argparse.RawDescriptionHelpFormatter)
     fix.add_argument("--counts", action="store_true", help="print the edits by kind on stderr at the end")
 
+    show = sub.add_parser("show", help="one record of a release: fields, repairs, removed lines, diff to raw",
+                          description="Print one document of a release, found by id or raw file name: its "
+                                      "fields, repairs and cuts, the lines removed with their reasons, and a "
+                                      "diff of the raw text (from --raw, if the file is unchanged) against the "
+                                      "cleaned text. A rejected file shows its reason.",
+                          epilog="examples:\n  jingwen show 1cf8922f1b3f8602            # by id, newest release in output/\n"
+                                 "  jingwen show 000_1cf8922f1b3f8602.txt --release output/0.1.0\n"
+                                 "  jingwen show raw/site/0001.txt --raw raw | less -R\n",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    show.add_argument("key", metavar="ID|RAW_FILE")
+    show.add_argument("--release", metavar="DIR", help="release folder (default: the newest in --out)")
+    show.add_argument("--out", default="output", help="folder of releases (default: output)")
+    show.add_argument("--raw", default="raw", help="raw folder, for the diff (default: raw)")
+
     verify = sub.add_parser("verify", help="check every file of a release against its SHA256SUMS",
                             description="Check a release on disk: every file listed in SHA256SUMS is present "
                                         "and matches, and nothing unlisted is there. Exit 1 on any problem.",
@@ -148,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": cmd_run, "serve": cmd_serve, "notify": cmd_notify, "clean": cmd_clean, "fix": cmd_fix,
-                "verify": cmd_verify, "diff": cmd_diff, "publish": cmd_publish,
+                "show": cmd_show, "verify": cmd_verify, "diff": cmd_diff, "publish": cmd_publish,
                 "download": cmd_download}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -166,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     import logging
 
-    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, on_runner, output_lock
+    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, on_runner, output_lock, share_temporary_server
     from .validation import TableExpectationFailed
 
     if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
@@ -187,6 +202,7 @@ def cmd_run(args: argparse.Namespace) -> int:
           file=sys.stderr)
 
     try:
+        share_temporary_server()
         limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
         summary = on_runner(args.runner, args.address, args.workers)(raw=args.raw, out=args.out, version=args.version,
                           shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
@@ -194,6 +210,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     _print_summary(summary, time.monotonic() - started)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .release import releases
+    from .show import NotFound, find, raw_text, render
+
+    if args.release:
+        release = pathlib.Path(args.release)
+        if not (release / "MANIFEST.json").is_file():
+            print(f"jingwen show: {release} is not a release (no MANIFEST.json)", file=sys.stderr)
+            return 1
+    else:
+        found = releases(pathlib.Path(args.out))
+        if not found:
+            print(f"jingwen show: no release in {args.out}; run 'jingwen run' or pass --release DIR", file=sys.stderr)
+            return 1
+        release = found[-1][1]
+    raw_root = pathlib.Path(args.raw)
+    try:
+        kind, row, removed = find(release, args.key, raw_root)
+    except NotFound as exc:
+        print(f"jingwen show: {exc}", file=sys.stderr)
+        return 1
+    text = raw_text(raw_root, row) if kind == "record" else None
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    sys.stdout.write(f"{release}\n" + render(kind, row, removed, text, color))
     return 0
 
 
@@ -230,14 +273,15 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def _print_summary(s: dict, seconds: float) -> None:
+    took = f"{seconds:.1f} s, of which {s.get('seconds', 0):.1f} s in the flow and the rest Prefect's start and stop"
     if s.get("up_to_date"):
         print(f"release {s['version']} is up to date: raw files, pipeline and expectations unchanged; "
-              f"nothing written ({seconds:.1f} s)")
+              f"nothing written ({took})")
         print(f"  {s['path']}")
         return
     work = s.get("work", {})
     print(f"release {s['version']}: {s['records']} records, {s['rejects']} rejects, "
-          f"{s['removed_lines']} lines cut ({seconds:.1f} s)")
+          f"{s['removed_lines']} lines cut ({took})")
     print(f"  work: {work.get('cleaned', 0)} documents cleaned, {work.get('reused', 0)} reused from the cache")
     c = s.get("changes") or {}
     if c.get("previous"):

@@ -32,18 +32,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from .card import render_card
 from .changes import Changes, compare, digests
 from .core.document import PIPELINE_VERSION
 from .croissant import render_croissant
+from .report import length_bin, profile_counts, render_report
 
 SCHEMA_VERSION = "1.1.0"
 DATASET_NAME = "jingwen-zh-news"
-SHARD_TARGET_BYTES = 256 * 1024 * 1024   # uncompressed text per data shard
+SHARD_TARGET_BYTES = 128 * 1024 * 1024   # uncompressed records per data shard (one in memory at a time)
 ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
+EXAMPLES = 3  # documents shown raw beside cleaned in report.html
 VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 _REPAIR = pa.struct([("kind", pa.string()), ("count", pa.int64())])
@@ -175,18 +180,113 @@ class ReleaseSummary:
     extra: dict = field(default_factory=dict)
 
 
-def _shards(records: pa.Table) -> list[pa.Table]:
-    """Split sorted records into data shards of about :data:`SHARD_TARGET_BYTES`."""
-    if records.num_rows == 0:
-        return [records]
-    n = max(1, -(-records.nbytes // SHARD_TARGET_BYTES))
-    size = -(-records.num_rows // n)
-    return [records.slice(i, size) for i in range(0, records.num_rows, size)]
+def _bucket_count(record_paths: list[str]) -> int:
+    """Data shards of about :data:`SHARD_TARGET_BYTES` of uncompressed records."""
+    total = 0
+    for path in record_paths:
+        meta = pq.read_metadata(path)
+        total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return max(1, -(-total // SHARD_TARGET_BYTES))
 
 
-def write_release(out_dir: pathlib.Path, version: str, records: pa.Table, rejects: pa.Table,
-                  removed: pa.Table, manifest_extra: dict | None = None) -> ReleaseSummary:
-    """Write a complete release to ``out_dir/version`` atomically and return its summary."""
+def _bucket_of(ids: pa.Array, buckets: int) -> np.ndarray:
+    """Which id range each id falls in (ids are hex digests, so ranges are even)."""
+    head = pc.utf8_slice_codeunits(ids, 0, 8).to_numpy(zero_copy_only=False)
+    return (np.array([int(h, 16) for h in head], dtype=np.uint64) * np.uint64(buckets) >> np.uint64(32)).astype(int)
+
+
+def _partition(paths: list[str], schema: pa.Schema, buckets: int, folder: pathlib.Path) -> list[pathlib.Path]:
+    """Split the rows of ``paths`` (one file in memory at a time) into ``buckets`` Arrow
+    files by id range: concatenated in bucket order and sorted within, they are sorted."""
+    folder.mkdir(parents=True)
+    targets = [folder / f"{k:05d}.arrow" for k in range(buckets)]
+    writers = [ipc.new_file(t, schema) for t in targets]
+    try:
+        for path in paths:
+            if not os.path.exists(path):
+                continue
+            table = pq.read_table(path).cast(schema)
+            if not table.num_rows:
+                continue
+            which = _bucket_of(table.column("id"), buckets)
+            for k in np.unique(which):
+                writers[k].write_table(table.filter(pa.array(which == k)))
+    finally:
+        for w in writers:
+            w.close()
+    return targets
+
+
+def _read_bucket(path: pathlib.Path, sort_keys: list[tuple[str, str]]) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        table = ipc.open_file(source).read_all()
+    return table.sort_by(sort_keys) if table.num_rows else table
+
+
+class _Profile:
+    """Running counts over the data shards for the manifest's ``profile`` and the report's
+    example documents (those with the most kinds of repair, of different encodings)."""
+
+    def __init__(self) -> None:
+        self.lengths: Counter = Counter()
+        self.sources: Counter = Counter()
+        self.months: Counter = Counter()
+        self.candidates: list[tuple[tuple, dict]] = []
+
+    def add(self, shard: pa.Table) -> None:
+        for n in shard.column("n_chars").to_pylist():
+            self.lengths[length_bin(n or 0)] += 1
+        self.sources.update(s or "unknown" for s in shard.column("source").to_pylist())
+        self.months.update((d or "")[:7] or "unknown" for d in shard.column("published_at").to_pylist())
+        repairs, cuts = shard.column("repairs").to_pylist(), shard.column("cuts").to_pylist()
+        ids = shard.column("id").to_pylist()
+        best = sorted((-len(r or ()), -len(c or ()), ident, i)
+                      for i, (r, c, ident) in enumerate(zip(repairs, cuts, ids)))[:EXAMPLES * 4]
+        for *key, i in best:
+            self.candidates.append((tuple(key), shard.slice(i, 1).to_pylist()[0]))
+        self.candidates = sorted(self.candidates, key=lambda c: c[0])[:EXAMPLES * 4]
+
+    def examples(self, raw_root: pathlib.Path | None) -> list[dict]:
+        """Up to :data:`EXAMPLES` records with their raw text, different encodings first."""
+        if raw_root is None:
+            return []
+        chosen: list[dict] = []
+        for distinct in (True, False):
+            for _, row in self.candidates:
+                if len(chosen) == EXAMPLES or row in chosen:
+                    continue
+                if distinct and row["encoding"] in {c["encoding"] for c in chosen}:
+                    continue
+                raw = _raw_text(raw_root, row["raw_file"])
+                if raw is not None:
+                    chosen.append({**row, "raw_text": raw[1], "raw_encoding": raw[0]})
+        return chosen
+
+
+def _raw_text(raw_root: pathlib.Path, raw_file: str) -> tuple[str, str] | None:
+    """A raw file's text as a plain viewer shows it (UTF-8, else GB18030), for the report."""
+    try:
+        with open(raw_root / raw_file, "rb") as fh:
+            data = fh.read(1 << 20)
+    except OSError:
+        return None
+    try:
+        return "utf-8", data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030", data.decode("gb18030", errors="replace")
+
+
+def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], rejects: pa.Table,
+                  removed_paths: list[str], manifest_extra: dict | None = None,
+                  raw_root: pathlib.Path | None = None) -> ReleaseSummary:
+    """Write a complete release of the records and removed lines in the Parquet files
+    ``record_paths`` and ``removed_paths`` to ``out_dir/version``, atomically, and
+    return its summary.
+
+    Streaming: records are partitioned by id range into data shards of about
+    :data:`SHARD_TARGET_BYTES`, and only one shard is in memory at a time. The raw
+    files under ``raw_root`` give ``report.html`` its examples.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / version
     if final.exists():
@@ -194,40 +294,59 @@ def write_release(out_dir: pathlib.Path, version: str, records: pa.Table, reject
     tmp = out_dir / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        records = records.sort_by("id").cast(RECORD_SCHEMA)
-        rejects = rejects.sort_by([("raw_file", "ascending")]).cast(REJECT_SCHEMA)
-        removed = removed.sort_by([("id", "ascending"), ("line", "ascending")]).cast(REMOVED_SCHEMA)
+        buckets = _bucket_count(record_paths)
+        parts = tmp / ".partitions"
+        record_parts = _partition(record_paths, RECORD_SCHEMA, buckets, parts / "records")
+        removed_parts = _partition(removed_paths, REMOVED_SCHEMA, buckets, parts / "removed")
         files: list[dict] = []
-        shards = _shards(records)
-        for i, shard in enumerate(shards):
-            name = f"train-{i:05d}-of-{len(shards):05d}"
-            pq_path = tmp / "data" / f"{name}.parquet"
-            write_table(pq_path, shard, TEXT_COLUMNS)
-            _jsonl_gz(tmp / "jsonl" / f"{name}.jsonl.gz", shard.to_pylist())
-            files += [_file_entry(tmp, pq_path, shard.num_rows),
-                      _file_entry(tmp, tmp / "jsonl" / f"{name}.jsonl.gz", shard.num_rows)]
+        repairs: Counter = Counter()
+        cuts: Counter = Counter()
+        digests_new, records, removed = [], 0, 0
+        profile = _Profile()
+        removed_path = tmp / "removed_lines" / "removed_lines.parquet"
+        removed_path.parent.mkdir(parents=True)
+        with _parquet_writer(removed_path, REMOVED_SCHEMA, ("text",)) as removed_writer:
+            for k in range(buckets):
+                shard = _read_bucket(record_parts[k], [("id", "ascending")])
+                name = f"train-{k:05d}-of-{buckets:05d}"
+                pq_path, jsonl_path = tmp / "data" / f"{name}.parquet", tmp / "jsonl" / f"{name}.jsonl.gz"
+                write_table(pq_path, shard, TEXT_COLUMNS)
+                _jsonl_gz(jsonl_path, (row for batch in shard.to_batches(max_chunksize=1000)
+                                       for row in batch.to_pylist()))
+                files += [_file_entry(tmp, pq_path, shard.num_rows), _file_entry(tmp, jsonl_path, shard.num_rows)]
+                repairs.update(_sum_struct(shard, "repairs", "kind"))
+                cuts.update(_sum_struct(shard, "cuts", "reason"))
+                profile.add(shard)
+                digests_new.append(shard.select(["id", "content_sha256"]))
+                records += shard.num_rows
+                del shard
+                lines = _read_bucket(removed_parts[k], [("id", "ascending"), ("line", "ascending")])
+                if lines.num_rows:
+                    removed_writer.write_table(lines, row_group_size=_rows_per_group(lines))
+                removed += lines.num_rows
+        shutil.rmtree(parts)
+        rejects = rejects.sort_by([("raw_file", "ascending")]).cast(REJECT_SCHEMA)
         write_table(tmp / "rejects" / "rejects.parquet", rejects, ("detail",))
-        write_table(tmp / "removed_lines" / "removed_lines.parquet", removed, ("text",))
         files += [_file_entry(tmp, tmp / "rejects" / "rejects.parquet", rejects.num_rows),
-                  _file_entry(tmp, tmp / "removed_lines" / "removed_lines.parquet", removed.num_rows)]
+                  _file_entry(tmp, removed_path, removed)]
         previous = _previous_release(out_dir, version)
-        changes = compare(digests(previous) if previous else None,
-                          dict(zip(records.column("id").to_pylist(), records.column("content_sha256").to_pylist())),
+        changes = compare(digests(previous) if previous else None, pa.concat_tables(digests_new),
                           previous.name if previous else None)
         (tmp / "changes.json").write_text(changes.to_json(), "utf-8")
         files.append(_file_entry(tmp, tmp / "changes.json", None))
         summary = ReleaseSummary(
-            version=version, path=str(final), records=records.num_rows, rejects=rejects.num_rows,
-            removed_lines=removed.num_rows,
+            version=version, path=str(final), records=records, rejects=rejects.num_rows,
+            removed_lines=removed,
             rejects_by_reason=dict(sorted(Counter(rejects.column("reason").to_pylist()).items())),
-            repairs_by_kind=_sum_struct(records, "repairs", "kind"),
-            cuts_by_reason=_sum_struct(records, "cuts", "reason"),
-            extra=manifest_extra or {})
+            repairs_by_kind=dict(sorted(repairs.items())), cuts_by_reason=dict(sorted(cuts.items())),
+            extra={**(manifest_extra or {}),
+                   "profile": profile_counts(profile.lengths, profile.sources, profile.months)})
         manifest = _manifest(summary, files, changes, _changelog(previous))
         (tmp / "MANIFEST.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         (tmp / "README.md").write_text(render_card(manifest, COLUMNS), "utf-8")
         (tmp / "croissant.json").write_text(
             json.dumps(render_croissant(manifest, COLUMNS), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        (tmp / "report.html").write_text(render_report(manifest, profile.examples(raw_root)), "utf-8")
         _write_checksums(tmp)
         os.rename(tmp, final)
     except BaseException:

@@ -25,16 +25,20 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from . import shards
 from .cache import pipeline_fingerprint, suites_fingerprint
 from .core.document import DEFAULT_LIMITS, Limits
-from .release import REMOVED_SCHEMA, RECORD_SCHEMA, next_version, parse_version, releases, write_release
+from .progress import Progress
+from .release import next_version, parse_version, releases, write_release
 from .validation import load_suites
 
-DEFAULT_SHARD_SIZE = 1000
+DEFAULT_SHARD_SIZE = 2000
+MIN_SHARD_SIZE = 200
 
 
 class OutputLocked(RuntimeError):
@@ -130,10 +134,17 @@ def validate_shard(records: str, work: str, shard: int, suites: list[dict], dupl
 
 @task(name="write-release", cache_policy=NO_CACHE)
 def write_release_task(out_dir: str, version: str, record_paths: list[str], removed_paths: list[str],
-                       rejects: list[dict], extra: dict) -> dict:
-    summary = write_release(pathlib.Path(out_dir), version, shards.concat(record_paths, RECORD_SCHEMA),
-                            shards.rejects_table(rejects), shards.concat(removed_paths, REMOVED_SCHEMA), extra)
+                       rejects: list[dict], extra: dict, raw_root: str) -> dict:
+    summary = write_release(pathlib.Path(out_dir), version, record_paths, shards.rejects_table(rejects),
+                            removed_paths, extra, pathlib.Path(raw_root))
     return asdict(summary)
+
+
+@task(name="start-workers", cache_policy=NO_CACHE)
+def start_workers(n: int) -> int:
+    """A no-op whose submission starts the task runner's workers (each loads the language
+    model once, in :func:`warm_up`), so their start is timed apart from the work."""
+    return n
 
 
 def warm_up() -> None:
@@ -141,25 +152,29 @@ def warm_up() -> None:
     Great Expectations) instead of in the first task of each."""
     import importlib
 
-    from .core import charlm
+    from .core import charlm, pinyin
 
     charlm.model()
+    pinyin.load()
     importlib.import_module("great_expectations")
 
 
 @flow(name="release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
 def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS,
-            cache: str | None = None) -> dict:
+            cache: str | None = None, progress: bool | None = None) -> dict:
     """Build a release of the raw files in ``raw`` into ``out/<version>``.
 
     ``version`` defaults to the next patch version after the newest release in
     ``out`` (``0.1.0`` first). Documents cleaned by an earlier run are reused from
     ``cache`` (default ``out/.cache``). When the raw files, the pipeline and the
     expectation suites are those of the newest release, nothing is written and the
-    summary says ``up_to_date``. Returns the release summary.
+    summary says ``up_to_date``. ``progress`` shows documents done, rate and time left
+    on stderr (default: when stderr is a terminal). Each run gets Prefect artifacts:
+    a markdown summary and a table of counts. Returns the release summary.
     """
     log = get_run_logger()
+    shown = Progress(enabled=progress)
     started = time.monotonic()
     raw_root, out_dir = pathlib.Path(raw).resolve(), pathlib.Path(out).resolve()
     if not raw_root.is_dir():
@@ -180,28 +195,34 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             raise ValueError(f"version {version!r} is not X.Y.Z")
         if (out_dir / version).exists():
             raise FileExistsError(f"release {version} already exists in {out_dir}")
+        workers = [start_workers.submit(i) for i in range(os.cpu_count() or 2)]  # they start while we go on
         log.info("%d raw files in %s, %d refused; building release %s", len(files), raw_root, len(refused), version)
         work = out_dir / f".work-{version}-{uuid.uuid4().hex[:8]}"
         work.mkdir(parents=True)
         clock = _Clock(started)
         try:
-            batches = [files[i:i + shard_size] for i in range(0, len(files), shard_size)]
+            size = shard_length(len(files), shard_size)
+            batches = [files[i:i + size] for i in range(0, len(files), size)]
             clock.lap("discover")
-            prepared = [f.result() for f in prepare_shard.map(
+            for w in workers:
+                w.result()
+            clock.lap("start_workers")
+            sizes = [len(b) for b in batches]
+            prepared = _gather(prepare_shard.map(
                 unmapped(str(raw_root)), batches, unmapped(str(work)), range(len(batches)), unmapped(limits),
-                unmapped(str(cache_dir)))]
+                unmapped(str(cache_dir))), sizes, shown, "prepare")
             clock.lap("prepare")
             sketch = merge_sketches([p.paths["sketch"] for p in prepared], str(work / "lines.npz"))
             clock.lap("merge_sketches")
-            finished = [f.result() for f in finish_shard.map(
+            finished = _gather(finish_shard.map(
                 [p.paths["prepared"] for p in prepared], unmapped(sketch), unmapped(str(work)),
-                range(len(prepared)), unmapped(limits))]
+                range(len(prepared)), unmapped(limits)), [p.docs for p in prepared], shown, "finish")
             clock.lap("finish")
             duplicates = find_duplicates([f.paths["keys"] for f in finished], str(work / "duplicates.parquet"))
             clock.lap("duplicates")
-            validated = [f.result() for f in validate_shard.map(
+            validated = _gather(validate_shard.map(
                 [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
-                unmapped(suites), unmapped(duplicates))]
+                unmapped(suites), unmapped(duplicates)), [f.docs for f in finished], shown, "validate")
             clock.lap("validate")
             rejects = refused + [r for stage in (prepared, finished, validated) for s in stage for r in s.rejects]
             work_done = {k: sum(p.work.get(k, 0) for p in prepared) for k in ("cleaned", "reused")}
@@ -210,18 +231,57 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
                 "inputs": inputs,
                 "work": work_done,
                 "expectations": _expectation_totals(validated),
-                "run": {"shards": len(batches), "shard_size": shard_size,
+                "run": {"shards": len(batches), "shard_size": size,
                         "seconds": round(time.monotonic() - started, 3), "stages": clock.laps},
             }
             summary = write_release_task(str(out_dir), version, [v.paths["records"] for v in validated],
-                                         [f.paths["removed"] for f in finished], rejects, extra)
+                                         [f.paths["removed"] for f in finished], rejects, extra, str(raw_root))
             clock.lap("write")
         finally:
             shutil.rmtree(work, ignore_errors=True)
     log.info("release %s: %d records, %d rejects -> %s", version, summary["records"], summary["rejects"],
              summary["path"])
+    publish_artifacts(summary, work_done, clock.laps)
     return {**summary, "up_to_date": False, "work": work_done, "changes": _manifest(out_dir / version)["changes"],
             "seconds": round(time.monotonic() - started, 3), "stages": clock.laps}
+
+
+def _gather(futures, sizes: list[int], shown: Progress, stage: str) -> list:
+    """The futures' results in order, the progress line moving as each shard finishes."""
+    size_of = {id(f): n for f, n in zip(futures, sizes)}
+    shown.stage(stage, sum(sizes))
+    for done in as_completed(list(futures)):
+        shown.advance(size_of[id(done)])
+    shown.end()
+    return [f.result() for f in futures]
+
+
+def publish_artifacts(summary: dict, work: dict, stages: dict) -> None:
+    """The run's numbers in the Prefect UI: a markdown summary and a table of counts."""
+    changes = _manifest(pathlib.Path(summary["path"]))["changes"]
+    rows = [{"what": what, "name": name, "count": count}
+            for what, counts in (("reject", summary["rejects_by_reason"]), ("repair", summary["repairs_by_kind"]),
+                                 ("cut", summary["cuts_by_reason"])) for name, count in counts.items()]
+    markdown = "\n".join([
+        f"# Release {summary['version']}", "",
+        f"**{summary['records']:,}** records, **{summary['rejects']:,}** rejects, "
+        f"{summary['removed_lines']:,} lines cut; written to `{summary['path']}` (open `report.html` there).", "",
+        f"- work: {work.get('cleaned', 0):,} documents cleaned, {work.get('reused', 0):,} reused from the cache",
+        f"- changes since {changes.get('previous') or 'nothing'}: {changes['added']:,} added, "
+        f"{changes['removed']:,} removed, {changes['changed']:,} changed, {changes['unchanged']:,} unchanged",
+        "- seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()), "",
+        "| what | name | count |", "|---|---|---:|",
+        *[f"| {r['what']} | {r['name']} | {r['count']:,} |" for r in rows]])
+    create_markdown_artifact(markdown, key="jingwen-release", description=f"release {summary['version']}")
+    create_table_artifact(rows, key="jingwen-counts", description=f"counts of release {summary['version']}")
+
+
+def shard_length(files: int, most: int = DEFAULT_SHARD_SIZE) -> int:
+    """Documents per shard: at most ``most``, but small enough that every core gets two
+    shards or more (and no fewer than :data:`MIN_SHARD_SIZE`, where a task's overhead
+    would start to show)."""
+    cores = os.cpu_count() or 2
+    return max(1, min(most, max(MIN_SHARD_SIZE, -(-files // (2 * cores)))))
 
 
 class _Clock:
@@ -249,6 +309,20 @@ def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict
     for r in refused:
         h.update(f"{r['raw_file']}\t{r['reason']}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()[:32]
+
+
+def share_temporary_server() -> None:
+    """Without ``PREFECT_API_URL``, start Prefect's temporary server now and name it in
+    the environment, so that the worker processes use it too: otherwise each worker
+    process starts a server of its own (about 9 s each, measured)."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    if os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
+        return
+    server = SubprocessASGIServer()  # the instance Prefect's own client would start
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
 
 
 def on_runner(runner: str = "processes", address: str | None = None, workers: int | None = None):

@@ -1,4 +1,5 @@
 """The Prefect flow, for real, on a temporary Prefect database (one per session)."""
+import json
 import pathlib
 import shutil
 import subprocess
@@ -26,7 +27,7 @@ def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
     names = {p.relative_to(rel).as_posix() for p in rel.rglob("*") if p.is_file()}
     assert names == {"MANIFEST.json", "README.md", "SHA256SUMS", "data/train-00000-of-00001.parquet",
                      "jsonl/train-00000-of-00001.jsonl.gz", "rejects/rejects.parquet",
-                     "removed_lines/removed_lines.parquet", "changes.json", "croissant.json"}
+                     "removed_lines/removed_lines.parquet", "changes.json", "croissant.json", "report.html"}
     assert pq.read_table(rel / "data/train-00000-of-00001.parquet").num_rows == 5
     out = subprocess.run([sys.executable, str(score_script()), str(rel), "--gold", str(gold_dir())],
                          capture_output=True, text=True, check=True).stdout
@@ -35,6 +36,10 @@ def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
     assert float(values["cer"]) <= 0.002 and values["leak"] == "0.000" and values["meta"] == "1.000", overall
 
     assert summary["work"] == {"cleaned": 5, "reused": 0}
+    markdown, table = _artifacts()
+    assert "# Release 0.1.0" in markdown.data and "**5** records" in markdown.data
+    assert {"what": "repair", "name": "pinyin_annotation", "count": summary["repairs_by_kind"]["pinyin_annotation"]} \
+        in json.loads(table.data)
     again = release(raw=str(RAW), out=str(tmp_path))  # nothing new: nothing to do
     assert again["up_to_date"] and again["version"] == "0.1.0"
     second = release(raw=str(RAW), out=str(tmp_path), version="0.1.1")  # forced: from the cache
@@ -42,6 +47,22 @@ def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
     for name in ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz"):
         assert (rel / name).read_bytes() == (tmp_path / "0.1.1" / name).read_bytes()
     assert not list(tmp_path.glob(".work-*")) and not list(tmp_path.glob(".tmp-*"))
+
+
+def _artifacts():
+    """The newest markdown and table artifacts the release flow published."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        newest_first = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["jingwen-release", "jingwen-counts"])),
+            sort=ArtifactSort.CREATED_DESC)
+    found = {}
+    for artifact in newest_first:
+        found.setdefault(artifact.key, artifact)
+    return found["jingwen-release"], found["jingwen-counts"]
 
 
 def test_one_new_file_cleans_one_file(prefect_db, tmp_path):

@@ -20,7 +20,7 @@ import pytest
 from flows import shards
 from flows.core.document import DEFAULT_LIMITS
 from flows.publish import ReleaseError, download, parse_sums, publish, verify
-from flows.release import REMOVED_SCHEMA, RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, schema_fingerprint, \
+from flows.release import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, schema_fingerprint, \
     write_release
 from flows.validation import load_suites
 
@@ -40,8 +40,8 @@ def build(raw: pathlib.Path, out: pathlib.Path, version: str) -> pathlib.Path:
     finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
     validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
     rejects = prepared.rejects + finished.rejects + validated.rejects
-    write_release(out, version, shards.concat([validated.paths["records"]], RECORD_SCHEMA),
-                  shards.rejects_table(rejects), shards.concat([finished.paths["removed"]], REMOVED_SCHEMA))
+    write_release(out, version, [validated.paths["records"]], shards.rejects_table(rejects),
+                  [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw)
     shutil.rmtree(work)
     return out / version
 
@@ -70,7 +70,8 @@ def test_same_input_same_bytes(releases):
 def test_layout_manifest_card_and_changes(releases):
     first, second, _ = releases
     names = {p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()}
-    assert names == set(DATA_FILES) | {"MANIFEST.json", "README.md", "SHA256SUMS", "changes.json", "croissant.json"}
+    assert names == set(DATA_FILES) | {"MANIFEST.json", "README.md", "SHA256SUMS", "changes.json", "croissant.json",
+                                       "report.html"}
     manifest = json.loads((second / "MANIFEST.json").read_text("utf-8"))
     assert manifest["counts"]["records"] == 5 and manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["changes"] == {"previous": "0.1.0", "added": 1, "removed": 0, "changed": 0, "unchanged": 4}
@@ -288,6 +289,31 @@ def test_rows_sorted_and_no_pandas_metadata(releases):
     assert not meta.row_group(0).column(text_col).is_stats_set
     assert meta.row_group(0).column(text_col).compression == "ZSTD"
     assert isinstance(table.schema.field("repairs").type, pa.ListType)
+
+
+def test_large_releases_stream_in_id_ranges(releases, tmp_path, monkeypatch):
+    """With small data shards the records are split by id range: the same rows, the
+    same removed lines, sorted across shards, whichever order the inputs come in."""
+    import pyarrow.parquet as pq
+
+    from flows import release as writing
+
+    one = pq.read_table(releases[1] / DATA_FILES[0])
+    removed = pq.read_table(releases[1] / "removed_lines" / "removed_lines.parquet")
+    halves = []
+    for i, part in enumerate((one.slice(0, 3), one.slice(3))):  # inputs in an unsorted order
+        halves.append(str(tmp_path / f"part{i}.parquet"))
+        pq.write_table(part, halves[-1])
+    pq.write_table(removed, tmp_path / "removed.parquet")
+    monkeypatch.setattr(writing, "SHARD_TARGET_BYTES", max(1, one.nbytes // 3))
+    summary = writing.write_release(tmp_path / "out", "0.1.0", halves[::-1], shards.rejects_table([]),
+                                    [str(tmp_path / "removed.parquet")])
+    data = sorted((tmp_path / "out" / "0.1.0" / "data").glob("*.parquet"))
+    assert len(data) >= 2 and summary.records == one.num_rows
+    ids = [i for path in data for i in pq.read_table(path).column("id").to_pylist()]
+    assert ids == one.column("id").to_pylist()  # globally sorted, nothing lost
+    again = pq.read_table(tmp_path / "out" / "0.1.0" / "removed_lines" / "removed_lines.parquet")
+    assert again.equals(removed.cast(again.schema))
 
 
 def test_a_malicious_release_cannot_write_outside_the_target(releases, http_server, tmp_path):
