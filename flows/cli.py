@@ -181,8 +181,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     import logging
 
-    from .release_flow import DEFAULT_SHARD_SIZE, OutputLocked, on_runner, output_lock, share_temporary_server
-    from .validation import TableExpectationFailed
+    from .inputs import up_to_date
+    from .lock import OutputLocked, output_lock
 
     if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
         for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
@@ -198,12 +198,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.address and args.runner != "dask":
         print("jingwen run: --address needs --runner dask", file=sys.stderr)
         return 2
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
+    current = None if args.version else up_to_date(args.raw, args.out, limits)
+    if current:  # nothing to do: say so without starting Prefect
+        _print_summary({**current, "seconds": None}, time.monotonic() - started)
+        return 0
     print(f"jingwen: starting Prefect (a temporary server takes 10-20 s) to release {args.raw}/ into {args.out}/",
           file=sys.stderr)
+    from .release_flow import DEFAULT_SHARD_SIZE, on_runner, share_temporary_server
+    from .validation import TableExpectationFailed
 
     try:
         share_temporary_server()
-        limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
         summary = on_runner(args.runner, args.address, args.workers)(raw=args.raw, out=args.out, version=args.version,
                           shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
@@ -273,7 +279,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def _print_summary(s: dict, seconds: float) -> None:
-    took = f"{seconds:.1f} s, of which {s.get('seconds', 0):.1f} s in the flow and the rest Prefect's start and stop"
+    took = (f"{seconds:.1f} s; Prefect not started" if s.get("seconds") is None else
+            f"{seconds:.1f} s, of which {s['seconds']:.1f} s in the flow and the rest Prefect's start and stop")
     if s.get("up_to_date"):
         print(f"release {s['version']} is up to date: raw files, pipeline and expectations unchanged; "
               f"nothing written ({took})")

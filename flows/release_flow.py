@@ -13,15 +13,11 @@ the same output folder at once.
 """
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import json
 import os
 import pathlib
 import shutil
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import asdict
 
 from prefect import flow, get_run_logger, task, unmapped
@@ -31,8 +27,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from . import shards
-from .cache import pipeline_fingerprint, suites_fingerprint
 from .core.document import DEFAULT_LIMITS, Limits
+from .inputs import discover, inputs_of, read_manifest, same_inputs, summary_of
+from .lock import output_lock
 from .progress import Progress
 from .release import next_version, parse_version, releases, write_release
 from .validation import load_suites
@@ -41,69 +38,12 @@ DEFAULT_SHARD_SIZE = 2000
 MIN_SHARD_SIZE = 200
 
 
-class OutputLocked(RuntimeError):
-    """Another run holds the output folder's lock."""
-
-
-@contextmanager
-def output_lock(out_dir: pathlib.Path):
-    """Hold ``out_dir/.jingwen.lock`` for the duration of a run."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / ".jingwen.lock"
-    with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            raise OutputLocked(f"{out_dir} is being written by {holder}; wait for it to finish") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"jingwen run pid {os.getpid()}")
-        fh.flush()
-        try:
-            yield
-        finally:
-            fh.seek(0)
-            fh.truncate()
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _remove_stale_work(out_dir: pathlib.Path, log) -> None:
     """Work and half-written release folders of a run that died (we hold the lock, so no
     live run owns them)."""
     for stale in sorted(list(out_dir.glob(".work-*")) + list(out_dir.glob(".tmp-*"))):
         log.warning("removing %s, left by an interrupted run", stale.name)
         shutil.rmtree(stale, ignore_errors=True)
-
-
-def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
-    """Raw files under ``raw_root`` (sorted, relative POSIX paths) and the ones refused.
-
-    Hidden files and folders are skipped; a symlink that leads outside the raw
-    root is refused (``outside_raw_root``); a name that is not UTF-8 is kept with
-    its undecodable bytes escaped.
-    """
-    root = raw_root.resolve()
-    files, refused = [], []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = pathlib.Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
-            real = path.resolve()
-            if not real.is_relative_to(root):
-                refused.append({"raw_file": shown, "raw_sha256": "", "id": None, "reason": "outside_raw_root",
-                                "detail": f"symlink to {os.fsencode(real).decode('utf-8', 'backslashreplace')}"})
-            elif not real.is_file():
-                refused.append({"raw_file": shown, "raw_sha256": "", "id": None, "reason": "unreadable",
-                                "detail": "not a regular file"})
-            else:
-                files.append(rel)
-    return files, refused
 
 
 @task(name="prepare-shard", cache_policy=NO_CACHE)
@@ -184,11 +124,11 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
         _remove_stale_work(out_dir, log)
         suites = load_suites()
         files, refused = discover(raw_root)
-        inputs = _inputs(raw_root, files, refused, limits, suites)
+        inputs = inputs_of(raw_root, files, refused, limits, suites)
         newest = releases(out_dir)[-1][1] if releases(out_dir) else None
-        if version is None and newest is not None and _manifest(newest).get("inputs") == inputs:
+        if version is None and same_inputs(newest, inputs):
             log.info("release %s is up to date with %s", newest.name, raw_root)
-            return {**_summary_of(newest), "up_to_date": True,
+            return {**summary_of(newest), "up_to_date": True,
                     "work": {"cleaned": 0, "reused": 0}, "seconds": round(time.monotonic() - started, 3)}
         version = version or next_version(out_dir)
         if parse_version(version) is None:
@@ -242,7 +182,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
     log.info("release %s: %d records, %d rejects -> %s", version, summary["records"], summary["rejects"],
              summary["path"])
     publish_artifacts(summary, work_done, clock.laps)
-    return {**summary, "up_to_date": False, "work": work_done, "changes": _manifest(out_dir / version)["changes"],
+    return {**summary, "up_to_date": False, "work": work_done, "changes": read_manifest(out_dir / version)["changes"],
             "seconds": round(time.monotonic() - started, 3), "stages": clock.laps}
 
 
@@ -258,7 +198,7 @@ def _gather(futures, sizes: list[int], shown: Progress, stage: str) -> list:
 
 def publish_artifacts(summary: dict, work: dict, stages: dict) -> None:
     """The run's numbers in the Prefect UI: a markdown summary and a table of counts."""
-    changes = _manifest(pathlib.Path(summary["path"]))["changes"]
+    changes = read_manifest(pathlib.Path(summary["path"]))["changes"]
     rows = [{"what": what, "name": name, "count": count}
             for what, counts in (("reject", summary["rejects_by_reason"]), ("repair", summary["repairs_by_kind"]),
                                  ("cut", summary["cuts_by_reason"])) for name, count in counts.items()]
@@ -296,21 +236,6 @@ class _Clock:
         self.last = now
 
 
-def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict]) -> str:
-    """A cheap fingerprint of the raw files: names, sizes and modification times (a
-    changed file changes them) and the refused names."""
-    h = hashlib.sha256()
-    for name in files:
-        try:
-            st = (raw_root / name).stat()
-        except OSError:  # gone since it was listed
-            continue
-        h.update(f"{name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-    for r in refused:
-        h.update(f"{r['raw_file']}\t{r['reason']}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()[:32]
-
-
 def share_temporary_server() -> None:
     """Without ``PREFECT_API_URL``, start Prefect's temporary server now and name it in
     the environment, so that the worker processes use it too: otherwise each worker
@@ -343,25 +268,6 @@ def on_runner(runner: str = "processes", address: str | None = None, workers: in
 
         return release.with_options(task_runner=DaskTaskRunner(address=address) if address else DaskTaskRunner())
     raise ValueError(f"unknown runner {runner!r} (processes, threads or dask)")
-
-
-def _inputs(raw_root: pathlib.Path, files: list[str], refused: list[dict], limits: Limits,
-            suites: list[dict]) -> dict:
-    """What a release is made of: the raw files, the pipeline, the expectation suites."""
-    return {"files": raw_fingerprint(raw_root, files, refused), "pipeline": pipeline_fingerprint(limits),
-            "suites": suites_fingerprint(suites)}
-
-
-def _manifest(release_dir: pathlib.Path) -> dict:
-    return json.loads((release_dir / "MANIFEST.json").read_text("utf-8"))
-
-
-def _summary_of(release_dir: pathlib.Path) -> dict:
-    m = _manifest(release_dir)
-    return {"version": m["version"], "path": str(release_dir), "records": m["counts"]["records"],
-            "rejects": m["counts"]["rejects"], "removed_lines": m["counts"]["removed_lines"],
-            "rejects_by_reason": m["rejects_by_reason"], "repairs_by_kind": m["repairs_by_kind"],
-            "cuts_by_reason": m["cuts_by_reason"], "changes": m.get("changes", {})}
 
 
 def _expectation_totals(validated: list[shards.ShardResult]) -> list[dict]:

@@ -27,7 +27,8 @@ from prefect.events.clients import get_events_client
 from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
 from prefect.settings import PREFECT_API_URL
 
-from .release_flow import discover, raw_fingerprint, release
+from .inputs import discover, raw_fingerprint
+from .release_flow import release
 
 EVENT = "jingwen.raw.changed"
 DEPLOYMENT = "jingwen"

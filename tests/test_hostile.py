@@ -62,7 +62,8 @@ def hostile_folder(raw: pathlib.Path, outside: pathlib.Path) -> dict[str, str]:
     outside.write_bytes(ARTICLE.replace("第", "丁").encode())
     os.symlink(outside, raw / "link_outside.txt")
     want["link_outside.txt"] = "outside_raw_root"
-    os.symlink(raw / "deep", raw / "deep" / "er" / "loop")  # a directory loop is not followed
+    os.symlink(raw / "deep", raw / "deep" / "er" / "loop")  # a directory loop is not followed, but listed
+    want["deep/er/loop"] = "unreadable"
     os.mkfifo(raw / "pipe.txt")
     want["pipe.txt"] = "unreadable"
     return want
