@@ -83,6 +83,8 @@ class TreeMemory(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.largest, self.total, self.done = pid, 0, 0, threading.Event()
+        self.peaks: dict[int, int] = {}  # pid -> its peak
+        self.names: dict[int, str] = {}
 
     def _tree(self) -> dict[int, int]:
         parents, rss = {}, {}
@@ -108,6 +110,31 @@ class TreeMemory(threading.Thread):
             sizes = self._tree()
             self.largest = max(self.largest, max(sizes.values(), default=0))
             self.total = max(self.total, sum(sizes.values()))
+            for pid, rss in sizes.items():
+                if rss > self.peaks.get(pid, 0):
+                    self.peaks[pid] = rss
+                    self.names.setdefault(pid, _role(pid, self.pid))
+
+    def by_role(self) -> str:
+        """Each process's peak, named by its role."""
+        top = sorted(self.peaks.items(), key=lambda kv: -kv[1])
+        return ", ".join(f"{self.names[pid]} {rss / 2**20:,.0f} MB" for pid, rss in top if rss > 50 * 2**20)
+
+
+def _role(pid: int, root: int) -> str:
+    """What a process of the run is: the CLI, Prefect's server, a worker."""
+    if pid == root:
+        return "jingwen run"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmd = fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return f"pid {pid}"
+    if "uvicorn" in cmd or "prefect.server" in cmd or "server" in cmd and "prefect" in cmd:
+        return "Prefect server"
+    if "multiprocessing" in cmd or "spawn_main" in cmd:
+        return "worker"
+    return cmd[:40]
 
 
 def jingwen_run(raw: pathlib.Path, out: pathlib.Path) -> dict:
@@ -123,13 +150,16 @@ def jingwen_run(raw: pathlib.Path, out: pathlib.Path) -> dict:
     memory.done.set()
     if proc.returncode:
         raise SystemExit(f"jingwen run failed ({proc.returncode}):\n{stderr}")
-    return {"wall": wall, "largest_rss": memory.largest, "tree_rss": memory.total, "stdout": stdout}
+    return {"wall": wall, "largest_rss": memory.largest, "tree_rss": memory.total, "stdout": stdout,
+            "by_role": memory.by_role()}
 
 
 def _flow_seconds(stdout: str) -> float:
     """The in-flow seconds `jingwen run` prints: '(W s, of which F s in the flow ...)'."""
     found = re.search(r"of which ([\d.]+) s in the flow", stdout)
-    return float(found.group(1)) if found else float("nan")
+    if not found:
+        raise SystemExit(f"cannot read the flow's seconds in: {stdout}")
+    return float(found.group(1))
 
 
 def main() -> None:
@@ -175,9 +205,8 @@ def main() -> None:
                                            f"({len(paths) / working / (os.cpu_count() or 1):,.0f} docs/s per core)"),
         ("`jingwen run` excluding startup / naive loop on all cores",
          f"{len(paths) / working / (naive_docs * (os.cpu_count() or 1)):.1f}x"),
-        ("rerun, nothing new (wall; in the flow)",
-         f"{again['wall']:.1f} s; {_flow_seconds(again['stdout']):.1f} s "
-         f"({100 * again['wall'] / first['wall']:.1f}% of the full run's wall time)"),
+        ("rerun, nothing new (wall)", f"{again['wall']:.1f} s ({100 * again['wall'] / first['wall']:.1f}% of the "
+                                      f"full run; {'Prefect not started' if 'not started' in again['stdout'] else 'in a flow'})"),
         ("peak RSS, largest process", f"{first['largest_rss'] / 2**20:,.0f} MB"),
         ("peak RSS, whole process tree (server, workers)", f"{first['tree_rss'] / 2**20:,.0f} MB"),
     ]
@@ -186,6 +215,7 @@ def main() -> None:
         print(f"| {name} | {value} |")
     stages["write"] = flow_seconds - manifest["run"]["seconds"]
     print("\nstages of the full run (s): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+    print("peak RSS by process: " + first["by_role"])
     print(first["stdout"].splitlines()[0])
 
 
