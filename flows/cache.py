@@ -23,6 +23,7 @@ import pathlib
 import threading
 from collections import Counter
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
@@ -83,36 +84,29 @@ class PreparedCache:
     indexes the packs once and picks up new ones as they appear.
     """
 
-    _indexes: dict[pathlib.Path, dict[str, tuple[str, int]]] = {}  # per process: sha -> (pack, row)
+    _indexes: dict[pathlib.Path, "_PackIndex"] = {}  # per process
     _lock = threading.Lock()
 
     def __init__(self, root: pathlib.Path, pipeline: str):
         self.folder = root / "prepared" / pipeline
 
-    def _index(self) -> dict[str, tuple[str, int]]:
+    def _index(self) -> "_PackIndex":
         with self._lock:
-            index = self._indexes.setdefault(self.folder, {})
-            known = {pack for pack, _ in index.values()}
+            index = self._indexes.setdefault(self.folder, _PackIndex())
             for path in sorted(self.folder.glob("*.arrow")) if self.folder.is_dir() else ():
-                if path.name in known:
+                if path.name in index.packs:
                     continue
                 try:
                     with pa.memory_map(str(path)) as source:
                         shas = ipc.open_file(source).read_all().column("raw_sha256").to_pylist()
                 except (OSError, pa.ArrowInvalid):
                     continue
-                for row, sha in enumerate(shas):
-                    index.setdefault(sha, (path.name, row))
+                index.add(path.name, shas)
             return index
 
     def get_many(self, shas: list[str]) -> dict[str, Prepared]:
         """The cached documents among ``shas`` (raw_file as when they were cleaned)."""
-        index = self._index()
-        by_pack: dict[str, list[tuple[str, int]]] = {}
-        for sha in set(shas):
-            if sha in index:
-                pack, row = index[sha]
-                by_pack.setdefault(pack, []).append((sha, row))
+        by_pack = self._index().find(sorted(set(shas)))
         found = {}
         for pack, wanted in by_pack.items():
             try:
@@ -121,7 +115,8 @@ class PreparedCache:
             except (OSError, pa.ArrowInvalid):
                 continue
             for (sha, _), row in zip(wanted, rows):
-                found[sha] = from_row(row)
+                if row["raw_sha256"] == sha:  # the index keys on 64 bits of the hash: check the rest
+                    found[sha] = from_row(row)
         return found
 
     def put_many(self, preps: list[Prepared]) -> None:
@@ -134,6 +129,51 @@ class PreparedCache:
         with ipc.new_file(str(tmp), PREPARED_SCHEMA) as writer:
             writer.write_table(table)
         os.replace(tmp, self.folder / name)
+
+
+class _PackIndex:
+    """Where each cached document is: 16 bytes per document (the first 64 bits of its
+    hash, its pack, its row), so that a cache of millions of documents costs each
+    process tens of MB, not a dict of strings."""
+
+    def __init__(self) -> None:
+        self.packs: dict[str, int] = {}
+        self.names: list[str] = []
+        self._parts: list[np.ndarray] = []
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._where = np.empty(0, dtype=np.uint64)  # pack << 32 | row, in key order
+
+    @staticmethod
+    def key(shas: list[str]) -> np.ndarray:
+        return np.array([int(sha[:16], 16) for sha in shas], dtype=np.uint64)
+
+    def add(self, pack: str, shas: list[str]) -> None:
+        number = self.packs[pack] = len(self.names)
+        self.names.append(pack)
+        where = (np.uint64(number) << np.uint64(32)) | np.arange(len(shas), dtype=np.uint64)
+        self._parts.append(np.stack([self.key(shas), where]))
+
+    def _merged(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._parts:
+            keys = np.concatenate([self._keys, *(p[0] for p in self._parts)])
+            where = np.concatenate([self._where, *(p[1] for p in self._parts)])
+            order = np.argsort(keys, kind="stable")  # the first pack with a document wins
+            self._keys, self._where, self._parts = keys[order], where[order], []
+        return self._keys, self._where
+
+    def find(self, shas: list[str]) -> dict[str, list[tuple[str, int]]]:
+        """pack -> [(sha, row)] for the documents of ``shas`` in the cache."""
+        keys, where = self._merged()
+        if not len(keys) or not shas:
+            return {}
+        wanted = self.key(shas)
+        at = np.searchsorted(keys, wanted)
+        by_pack: dict[str, list[tuple[str, int]]] = {}
+        for sha, i, k in zip(shas, at.tolist(), wanted.tolist()):
+            if i < len(keys) and int(keys[i]) == k:
+                w = int(where[i])
+                by_pack.setdefault(self.names[w >> 32], []).append((sha, w & 0xFFFFFFFF))
+        return by_pack
 
 
 def prepare_batch(items: list[tuple[str, bytes]], limits: Limits,
