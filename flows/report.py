@@ -122,6 +122,11 @@ def highlight(raw: str, clean: str) -> tuple[str, str]:
     return "".join(left), "".join(right)
 
 
+def counts_text(items: list[dict] | None, key: str) -> str:
+    """``[{kind: a, count: 2}, ...]`` → ``a 2, ...`` (``none`` when empty)."""
+    return ", ".join(f"{item[key]} {item['count']}" for item in items or []) or "none"
+
+
 def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
     head = "".join(f"<th>{_esc(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
@@ -165,8 +170,7 @@ def _examples(examples: list[dict]) -> str:
     out = []
     for ex in examples:
         left, right = highlight(ex["raw_text"], ex["text"])
-        repairs = ", ".join(f"{r['kind']} {r['count']}" for r in ex.get("repairs") or []) or "none"
-        cuts = ", ".join(f"{c['reason']} {c['count']}" for c in ex.get("cuts") or []) or "none"
+        repairs, cuts = counts_text(ex.get("repairs"), "kind"), counts_text(ex.get("cuts"), "reason")
         out.append(f"<h3>{_esc(ex.get('title') or ex['raw_file'])}</h3>"
                    f'<p class="sub"><code>{_esc(ex["raw_file"])}</code> · id <code>{_esc(ex["id"])}</code> · '
                    f"read as {_esc(ex['raw_encoding'])} · repairs: {_esc(repairs)} · cuts: {_esc(cuts)}</p>"

@@ -7,9 +7,12 @@ diff of its raw text against the cleaned text when the raw file is at hand.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import pathlib
 
 import pyarrow.dataset as ds
+
+from .report import counts_text
 
 _FIELDS = ("id", "raw_file", "raw_sha256", "title", "author", "published_at", "source", "site", "encoding",
            "script", "mirror", "n_chars", "lost_chars", "dup_cluster", "dup_cluster_size", "pipeline_version")
@@ -51,8 +54,6 @@ def find(release: pathlib.Path, key: str, raw_root: pathlib.Path | None = None) 
 def raw_text(raw_root: pathlib.Path, row: dict) -> str | None:
     """The raw file's text decoded as the record says it was (None if the file is gone or
     its bytes are no longer those of the release)."""
-    import hashlib
-
     path = raw_root / row["raw_file"]
     try:
         data = path.read_bytes()
@@ -67,30 +68,30 @@ def raw_text(raw_root: pathlib.Path, row: dict) -> str | None:
         return data.decode("utf-8", errors="replace")
 
 
-class _Style:
-    def __init__(self, color: bool):
-        self.color = color
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+def _styler(color: bool):
+    """``style(text, ansi_code)``: coloured on a terminal, plain otherwise."""
+    if color:
+        return lambda text, code: f"\x1b[{code}m{text}\x1b[0m"
+    return lambda text, code: text
 
 
 def render(kind: str, row: dict, removed: list[dict], raw: str | None, color: bool = False) -> str:
     """The terminal page of one record or reject."""
-    style = _Style(color)
+    style = _styler(color)
     out: list[str] = []
     if kind == "reject":
         out.append(style("rejected", "1;31") + f": {row['reason']}")
         for name in ("raw_file", "raw_sha256", "id", "detail"):
             out.append(f"  {name:<14}{row.get(name)}")
         return "\n".join(out) + "\n"
+
     def label(name: str) -> str:
         return style(name.ljust(16), "1") + " "
 
     for name in _FIELDS:
         out.append(label(name) + str(row.get(name)))
-    out.append(label("repairs") + (", ".join(f"{r['kind']} {r['count']}" for r in row.get("repairs") or []) or "none"))
-    out.append(label("cuts") + (", ".join(f"{c['reason']} {c['count']}" for c in row.get("cuts") or []) or "none"))
+    out.append(label("repairs") + counts_text(row.get("repairs"), "kind"))
+    out.append(label("cuts") + counts_text(row.get("cuts"), "reason"))
     out.append("")
     out.append(style(f"removed lines ({len(removed)})", "1"))
     for r in removed:
