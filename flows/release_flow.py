@@ -74,8 +74,8 @@ def validate_shard(records: str, work: str, shard: int, suites: list[dict], dupl
 
 @task(name="write-release", cache_policy=NO_CACHE)
 def write_release_task(out_dir: str, version: str, record_paths: list[str], removed_paths: list[str],
-                       rejects: list[dict], extra: dict, raw_root: str) -> dict:
-    summary = write_release(pathlib.Path(out_dir), version, record_paths, shards.rejects_table(rejects),
+                       stages: list[shards.ShardResult], refused: list[dict], extra: dict, raw_root: str) -> dict:
+    summary = write_release(pathlib.Path(out_dir), version, record_paths, shards.read_rejects(stages, refused),
                             removed_paths, extra, pathlib.Path(raw_root))
     return asdict(summary)
 
@@ -164,7 +164,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
                 [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
                 unmapped(suites), unmapped(duplicates)), [f.docs for f in finished], shown, "validate")
             clock.lap("validate")
-            rejects = refused + [r for stage in (prepared, finished, validated) for s in stage for r in s.rejects]
+            stages = [s for stage in (prepared, finished, validated) for s in stage]
             work_done = {k: sum(p.work.get(k, 0) for p in prepared) for k in ("cleaned", "reused")}
             extra = {
                 "raw": {"root": raw_root.name, "files": len(files) + len(refused)},
@@ -175,7 +175,8 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
                         "seconds": round(time.monotonic() - started, 3), "stages": clock.laps},
             }
             summary = write_release_task(str(out_dir), version, [v.paths["records"] for v in validated],
-                                         [f.paths["removed"] for f in finished], rejects, extra, str(raw_root))
+                                         [f.paths["removed"] for f in finished], stages, refused, extra,
+                                         str(raw_root))
             clock.lap("write")
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -43,7 +43,8 @@ class ShardResult:
 
     shard: int
     paths: dict[str, str] = field(default_factory=dict)
-    rejects: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)  # while a stage runs; then in paths["rejects"]
+    rejected: int = 0
     docs: int = 0
     validation: list[dict] = field(default_factory=list)
     work: dict[str, int] = field(default_factory=dict)  # prepare: documents cleaned and reused
@@ -106,7 +107,7 @@ def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limi
     sketch.save(sketch_path)
     out.paths = {"prepared": str(path), "sketch": str(sketch_path)}
     out.docs = len(rows)
-    return out
+    return _stored_rejects(out, work, "prepare")
 
 
 def merge_sketches(paths: list[str], target: str) -> str:
@@ -143,7 +144,7 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
         "keys": _write(pathlib.Path(work) / f"keys-{shard:05d}.parquet", keys, _KEYS_SCHEMA),
     }
     out.docs = len(records)
-    return out
+    return _stored_rejects(out, work, "finish")
 
 
 _KEYS_SCHEMA = pa.schema([("raw_file", pa.string()), ("id", pa.string()), ("text_sha256", pa.binary(32)),
@@ -229,12 +230,29 @@ def validate(records_path: str, work: str, shard: int, suites: list[dict],
     pq.write_table(table, path)
     out.paths = {"records": str(path)}
     out.docs = table.num_rows
-    return out
+    return _stored_rejects(out, work, "validate")
 
 
 def _write(path: pathlib.Path, rows: list[dict], schema: pa.Schema) -> str:
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
     return str(path)
+
+
+def _stored_rejects(out: ShardResult, work: str, stage: str) -> ShardResult:
+    """Move a stage's rejects to a Parquet file in the work folder: what a task hands back
+    stays small however many files a shard rejects."""
+    path = pathlib.Path(work) / f"rejects-{stage}-{out.shard:05d}.parquet"
+    out.paths["rejects"] = _write(path, [{k: r.get(k) for k in REJECT_SCHEMA.names} for r in out.rejects],
+                                  REJECT_SCHEMA)
+    out.rejected, out.rejects = len(out.rejects), []
+    return out
+
+
+def read_rejects(results: list[ShardResult], refused: list[dict] = ()) -> pa.Table:
+    """The rejects of finished stages (and files refused before any stage) as one table."""
+    tables = [rejects_table(list(refused))] + [pq.read_table(r.paths["rejects"]) for r in results
+                                               if "rejects" in r.paths]
+    return pa.concat_tables([t.cast(REJECT_SCHEMA) for t in tables])
 
 
 def rejects_table(rejects: list[dict]) -> pa.Table:

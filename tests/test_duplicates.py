@@ -29,7 +29,7 @@ def _run(raw, work) -> tuple[list[dict], list[dict]]:
     finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
     duplicates, count = shards.dedupe([finished.paths["keys"]], str(work / "duplicates.parquet"))
     validated = shards.validate(finished.paths["records"], str(work), 0, load_suites(), duplicates)
-    return pq.read_table(validated.paths["records"]).to_pylist(), validated.rejects
+    return pq.read_table(validated.paths["records"]).to_pylist(), shards.read_rejects([validated]).to_pylist()
 
 
 def test_duplicates_collapse_and_near_duplicates_cluster(tmp_path):

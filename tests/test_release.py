@@ -39,8 +39,7 @@ def build(raw: pathlib.Path, out: pathlib.Path, version: str) -> pathlib.Path:
     sketch = shards.merge_sketches([prepared.paths["sketch"]], str(work / "lines.npz"))
     finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
     validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
-    rejects = prepared.rejects + finished.rejects + validated.rejects
-    write_release(out, version, [validated.paths["records"]], shards.rejects_table(rejects),
+    write_release(out, version, [validated.paths["records"]], shards.read_rejects([prepared, finished, validated]),
                   [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw)
     shutil.rmtree(work)
     return out / version
