@@ -16,12 +16,13 @@ from .core.document import DEFAULT_LIMITS, Limits
 from .release import releases
 
 
-def _shown(path: str | bytes) -> str:
+def display_name(path: str | bytes) -> str:
+    """A path as valid UTF-8 (bytes of a non-UTF-8 name escaped as ``\\xNN``)."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _refused(rel: str, reason: str, detail: str) -> dict:
-    return {"raw_file": _shown(rel), "raw_sha256": "", "id": None, "reason": reason, "detail": detail}
+    return {"raw_file": display_name(rel), "raw_sha256": "", "id": None, "reason": reason, "detail": detail}
 
 
 def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
@@ -48,7 +49,7 @@ def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
             if entry.is_symlink():
                 real = pathlib.Path(entry.path).resolve()
                 if not real.is_relative_to(root):
-                    refused.append(_refused(rel, "outside_raw_root", f"symlink to {_shown(str(real))}"))
+                    refused.append(_refused(rel, "outside_raw_root", f"symlink to {display_name(str(real))}"))
                 elif real.is_file():
                     files.append(rel)
                 else:
@@ -107,6 +108,11 @@ def summary_of(release_dir: pathlib.Path) -> dict:
             "cuts_by_reason": m["cuts_by_reason"], "changes": m.get("changes", {})}
 
 
+def up_to_date_summary(release_dir: pathlib.Path) -> dict:
+    """The run summary when ``release_dir`` is current and nothing is written."""
+    return {**summary_of(release_dir), "up_to_date": True, "work": {"cleaned": 0, "reused": 0}}
+
+
 def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | None:
     """The summary of the newest release in ``out`` if it was made of exactly these raw
     files, pipeline and suites (a rerun would write nothing), else None. Cheap: a folder
@@ -114,10 +120,10 @@ def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | No
     from .validation import load_suites
 
     raw_root, out_dir = pathlib.Path(raw).resolve(), pathlib.Path(out).resolve()
-    found = releases(out_dir) if out_dir.is_dir() else []
+    found = releases(out_dir)
     if not found or not raw_root.is_dir():
         return None
     files, refused = discover(raw_root)
     if not same_inputs(found[-1][1], inputs_of(raw_root, files, refused, limits, load_suites())):
         return None
-    return {**summary_of(found[-1][1]), "up_to_date": True, "work": {"cleaned": 0, "reused": 0}}
+    return up_to_date_summary(found[-1][1])

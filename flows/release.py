@@ -43,6 +43,7 @@ from .changes import Changes, compare, digests
 from .core.document import PIPELINE_VERSION
 from .croissant import render_croissant
 from .report import length_bin, profile_counts, render_report
+from .show import raw_text
 
 SCHEMA_VERSION = "1.1.0"
 DATASET_NAME = "jingwen-zh-news"
@@ -224,10 +225,13 @@ def _read_bucket(path: pathlib.Path, sort_keys: list[tuple[str, str]]) -> pa.Tab
 
 
 class _Profile:
-    """Running counts over the data shards for the manifest's ``profile`` and the report's
-    example documents (those with the most kinds of repair, of different encodings)."""
+    """Running counts over the data shards: repairs and cuts, the manifest's ``profile``,
+    and the report's example documents (those with the most kinds of repair, of
+    different encodings)."""
 
     def __init__(self) -> None:
+        self.repairs: Counter = Counter()
+        self.cuts: Counter = Counter()
         self.lengths: Counter = Counter()
         self.sources: Counter = Counter()
         self.months: Counter = Counter()
@@ -239,6 +243,10 @@ class _Profile:
         self.sources.update(s or "unknown" for s in shard.column("source").to_pylist())
         self.months.update((d or "")[:7] or "unknown" for d in shard.column("published_at").to_pylist())
         repairs, cuts = shard.column("repairs").to_pylist(), shard.column("cuts").to_pylist()
+        for counter, lists, key in ((self.repairs, repairs, "kind"), (self.cuts, cuts, "reason")):
+            for items in lists:
+                for item in items or ():
+                    counter[item[key]] += item["count"]
         ids = shard.column("id").to_pylist()
         best = sorted((-len(r or ()), -len(c or ()), ident, i)
                       for i, (r, c, ident) in enumerate(zip(repairs, cuts, ids)))[:EXAMPLES * 4]
@@ -257,23 +265,10 @@ class _Profile:
                     continue
                 if distinct and row["encoding"] in {c["encoding"] for c in chosen}:
                     continue
-                raw = _raw_text(raw_root, row["raw_file"])
+                raw = raw_text(raw_root, row)
                 if raw is not None:
-                    chosen.append({**row, "raw_text": raw[1], "raw_encoding": raw[0]})
+                    chosen.append({**row, "raw_text": raw})
         return chosen
-
-
-def _raw_text(raw_root: pathlib.Path, raw_file: str) -> tuple[str, str] | None:
-    """A raw file's text as a plain viewer shows it (UTF-8, else GB18030), for the report."""
-    try:
-        with open(raw_root / raw_file, "rb") as fh:
-            data = fh.read(1 << 20)
-    except OSError:
-        return None
-    try:
-        return "utf-8", data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "gb18030", data.decode("gb18030", errors="replace")
 
 
 def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], rejects: pa.Table,
@@ -299,8 +294,6 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
         record_parts = _partition(record_paths, RECORD_SCHEMA, buckets, parts / "records")
         removed_parts = _partition(removed_paths, REMOVED_SCHEMA, buckets, parts / "removed")
         files: list[dict] = []
-        repairs: Counter = Counter()
-        cuts: Counter = Counter()
         digests_new, records, removed = [], 0, 0
         profile = _Profile()
         removed_path = tmp / "removed_lines" / "removed_lines.parquet"
@@ -314,8 +307,6 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
                 _jsonl_gz(jsonl_path, (row for batch in shard.to_batches(max_chunksize=1000)
                                        for row in batch.to_pylist()))
                 files += [_file_entry(tmp, pq_path, shard.num_rows), _file_entry(tmp, jsonl_path, shard.num_rows)]
-                repairs.update(_sum_struct(shard, "repairs", "kind"))
-                cuts.update(_sum_struct(shard, "cuts", "reason"))
                 profile.add(shard)
                 digests_new.append(shard.select(["id", "content_sha256"]))
                 records += shard.num_rows
@@ -338,7 +329,7 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
             version=version, path=str(final), records=records, rejects=rejects.num_rows,
             removed_lines=removed,
             rejects_by_reason=dict(sorted(Counter(rejects.column("reason").to_pylist()).items())),
-            repairs_by_kind=dict(sorted(repairs.items())), cuts_by_reason=dict(sorted(cuts.items())),
+            repairs_by_kind=dict(sorted(profile.repairs.items())), cuts_by_reason=dict(sorted(profile.cuts.items())),
             extra={**(manifest_extra or {}),
                    "profile": profile_counts(profile.lengths, profile.sources, profile.months)})
         manifest = _manifest(summary, files, changes, _changelog(previous))
@@ -377,14 +368,6 @@ def _changelog(previous: pathlib.Path | None) -> list[dict]:
         return json.loads((previous / "MANIFEST.json").read_text("utf-8")).get("changelog", [])
     except (OSError, ValueError):
         return []
-
-
-def _sum_struct(table: pa.Table, column: str, key: str) -> dict:
-    total: Counter = Counter()
-    for items in table.column(column).to_pylist():
-        for item in items or ():
-            total[item[key]] += item["count"]
-    return dict(sorted(total.items()))
 
 
 def _manifest(summary: ReleaseSummary, files: list[dict], changes: Changes, history: list[dict]) -> dict:

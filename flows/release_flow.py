@@ -28,7 +28,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from . import shards
 from .core.document import DEFAULT_LIMITS, Limits
-from .inputs import discover, inputs_of, read_manifest, same_inputs, summary_of
+from .inputs import discover, inputs_of, read_manifest, same_inputs, up_to_date_summary
 from .lock import output_lock
 from .progress import Progress
 from .release import next_version, parse_version, releases, write_release
@@ -125,11 +125,11 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
         suites = load_suites()
         files, refused = discover(raw_root)
         inputs = inputs_of(raw_root, files, refused, limits, suites)
-        newest = releases(out_dir)[-1][1] if releases(out_dir) else None
+        found = releases(out_dir)
+        newest = found[-1][1] if found else None
         if version is None and same_inputs(newest, inputs):
             log.info("release %s is up to date with %s", newest.name, raw_root)
-            return {**summary_of(newest), "up_to_date": True,
-                    "work": {"cleaned": 0, "reused": 0}, "seconds": round(time.monotonic() - started, 3)}
+            return {**up_to_date_summary(newest), "seconds": round(time.monotonic() - started, 3)}
         version = version or next_version(out_dir)
         if parse_version(version) is None:
             raise ValueError(f"version {version!r} is not X.Y.Z")
@@ -182,8 +182,9 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shutil.rmtree(work, ignore_errors=True)
     log.info("release %s: %d records, %d rejects -> %s", version, summary["records"], summary["rejects"],
              summary["path"])
-    publish_artifacts(summary, work_done, clock.laps)
-    return {**summary, "up_to_date": False, "work": work_done, "changes": read_manifest(out_dir / version)["changes"],
+    changes = read_manifest(out_dir / version)["changes"]
+    publish_artifacts(summary, work_done, changes, clock.laps)
+    return {**summary, "up_to_date": False, "work": work_done, "changes": changes,
             "seconds": round(time.monotonic() - started, 3), "stages": clock.laps}
 
 
@@ -197,9 +198,8 @@ def _gather(futures, sizes: list[int], shown: Progress, stage: str) -> list:
     return [f.result() for f in futures]
 
 
-def publish_artifacts(summary: dict, work: dict, stages: dict) -> None:
+def publish_artifacts(summary: dict, work: dict, changes: dict, stages: dict) -> None:
     """The run's numbers in the Prefect UI: a markdown summary and a table of counts."""
-    changes = read_manifest(pathlib.Path(summary["path"]))["changes"]
     rows = [{"what": what, "name": name, "count": count}
             for what, counts in (("reject", summary["rejects_by_reason"]), ("repair", summary["repairs_by_kind"]),
                                  ("cut", summary["cuts_by_reason"])) for name, count in counts.items()]

@@ -173,7 +173,7 @@ def _examples(examples: list[dict]) -> str:
         repairs, cuts = counts_text(ex.get("repairs"), "kind"), counts_text(ex.get("cuts"), "reason")
         out.append(f"<h3>{_esc(ex.get('title') or ex['raw_file'])}</h3>"
                    f'<p class="sub"><code>{_esc(ex["raw_file"])}</code> · id <code>{_esc(ex["id"])}</code> · '
-                   f"read as {_esc(ex['raw_encoding'])} · repairs: {_esc(repairs)} · cuts: {_esc(cuts)}</p>"
+                   f"read as {_esc(ex['encoding'])} · repairs: {_esc(repairs)} · cuts: {_esc(cuts)}</p>"
                    f'<div class="pair"><div><b>raw</b><pre>{left}</pre></div>'
                    f"<div><b>cleaned</b><pre>{right}</pre></div></div>")
     return "".join(out)

@@ -19,7 +19,6 @@ corpus in memory:
 from __future__ import annotations
 
 import hashlib
-import os
 import pathlib
 from dataclasses import asdict, dataclass, field
 
@@ -32,6 +31,7 @@ from .cache import PREPARED_SCHEMA, PreparedCache, from_row, pipeline_fingerprin
 from .core import document, minhash
 from .core.document import Limits, Prepared, Record, Reject
 from .core.linefreq import LineSketch
+from .inputs import display_name
 from .release import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
 
 _PREPARED_SCHEMA = PREPARED_SCHEMA.append(pa.field("group", pa.string()))
@@ -44,7 +44,6 @@ class ShardResult:
     shard: int
     paths: dict[str, str] = field(default_factory=dict)
     rejects: list[dict] = field(default_factory=list)  # while a stage runs; then in paths["rejects"]
-    rejected: int = 0
     docs: int = 0
     validation: list[dict] = field(default_factory=list)
     work: dict[str, int] = field(default_factory=dict)  # prepare: documents cleaned and reused
@@ -54,11 +53,6 @@ def group_of(raw_file: str) -> str:
     """The site group of a raw file: its folder under the raw root ("" at the top)."""
     parent = pathlib.PurePosixPath(raw_file).parent.as_posix()
     return "" if parent == "." else parent
-
-
-def display_name(raw_file: str) -> str:
-    """A raw file's path as valid UTF-8 (bytes of a non-UTF-8 name escaped as ``\\xNN``)."""
-    return os.fsencode(raw_file).decode("utf-8", "backslashreplace")
 
 
 def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
@@ -242,9 +236,8 @@ def _stored_rejects(out: ShardResult, work: str, stage: str) -> ShardResult:
     """Move a stage's rejects to a Parquet file in the work folder: what a task hands back
     stays small however many files a shard rejects."""
     path = pathlib.Path(work) / f"rejects-{stage}-{out.shard:05d}.parquet"
-    out.paths["rejects"] = _write(path, [{k: r.get(k) for k in REJECT_SCHEMA.names} for r in out.rejects],
-                                  REJECT_SCHEMA)
-    out.rejected, out.rejects = len(out.rejects), []
+    pq.write_table(rejects_table(out.rejects), path)
+    out.paths["rejects"], out.rejects = str(path), []
     return out
 
 
