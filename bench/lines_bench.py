@@ -24,8 +24,8 @@ from collections import Counter, defaultdict
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flows.core import document  # noqa: E402
-from flows.core.linefreq import LineSketch  # noqa: E402
+from jingwen import document  # noqa: E402
+from jingwen.page.linefreq import LineSketch  # noqa: E402
 
 PAGES = ROOT / "tests" / "data" / "pages"
 FREE = {"caption", "ambiguous"}

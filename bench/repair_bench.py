@@ -18,17 +18,17 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 
 from corpus import extra_clean_lines, sample_lines  # noqa: E402
 
-from flows.core import mojibake, pinyin, script  # noqa: E402
-from flows.core.fixline import fix_line  # noqa: E402
-from flows.core.normalize import normalize_chars  # noqa: E402
-
+from jingwen.fix import fix_line  # noqa: E402
+from jingwen.repair import mojibake, pinyin
+from jingwen.text import script  # noqa: E402
+from jingwen.text.normalize import normalize_chars  # noqa: E402
 
 # -- damage, done with real codecs -------------------------------------------------------
 
@@ -146,7 +146,8 @@ class Case:
 
 
 def _pinyin_mirror(trad: str, rng: random.Random, lose: bool) -> str | None:
-    from pypinyin import Style, pinyin as readings
+    from pypinyin import Style
+    from pypinyin import pinyin as readings
 
     syllables = readings(trad, style=Style.TONE, errors=lambda x: [[""] for _ in x])
     out, annotated = [], 0

@@ -46,8 +46,8 @@ def _files(root: pathlib.Path) -> list[pathlib.Path]:
 
 def core(paths: list[pathlib.Path], root: pathlib.Path) -> tuple[float, float]:
     """documents/s and MB/s of the pure core on one core."""
-    from flows.core import charlm, pinyin
-    from flows.core.document import clean_document
+    from jingwen.document import clean_document
+    from jingwen.repair import charlm, pinyin
 
     charlm.model()  # loading is startup, not work
     pinyin.load()

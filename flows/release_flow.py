@@ -22,17 +22,17 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from . import shards
-from .core.document import DEFAULT_LIMITS, Limits
-from .inputs import discover, inputs_of, read_manifest, same_inputs, up_to_date_summary
-from .lock import output_lock
-from .progress import Progress
-from .release import next_version, parse_version, releases, write_release
-from .validation import load_suites
+from jingwen import shards
+from jingwen.document import DEFAULT_LIMITS, Limits
+from jingwen.progress import Progress
+from jingwen.raw import discover, inputs_of, read_manifest, same_inputs, up_to_date_summary
+from jingwen.release.lock import output_lock
+from jingwen.release.writer import next_version, parse_version, releases, write_release
+from jingwen.validation import load_suites
 
 DEFAULT_SHARD_SIZE = 2000
 MIN_SHARD_SIZE = 200
@@ -92,7 +92,7 @@ def warm_up() -> None:
     Great Expectations) instead of in the first task of each."""
     import importlib
 
-    from .core import charlm, pinyin
+    from jingwen.repair import charlm, pinyin
 
     charlm.model()
     pinyin.load()

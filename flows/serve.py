@@ -21,14 +21,14 @@ import logging
 import pathlib
 import threading
 
-from prefect.types.entrypoint import EntrypointType
 from prefect.events import Event
 from prefect.events.clients import get_events_client
 from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
 from prefect.settings import PREFECT_API_URL
+from prefect.types.entrypoint import EntrypointType
 
-from .inputs import discover, raw_fingerprint
-from .release_flow import release
+from jingwen.flows.release_flow import release
+from jingwen.raw import discover, raw_fingerprint
 
 EVENT = "jingwen.raw.changed"
 DEPLOYMENT = "jingwen"

@@ -2,11 +2,10 @@
 import pathlib
 
 import pyarrow.parquet as pq
-
-from flows import shards
-from flows.core.document import DEFAULT_LIMITS
-
 from conftest import bench_module
+
+from jingwen import shards
+from jingwen.document import DEFAULT_LIMITS
 
 PARAGRAPHS = [
     "今年以来，当地加快推进产业转型升级，一批重点项目相继开工建设，为经济发展注入新动能。",
@@ -24,7 +23,7 @@ def _site(raw: pathlib.Path, n: int) -> None:
         body = [PARAGRAPHS[(i + k) % 4] + f"第{i}篇。" for k in range(3)]
         if i < 3:
             body.insert(1, QUOTE)  # a quotation three articles share is not boilerplate
-        page = ["星辰资讯网", f"第{i}个项目开工建设", "2024-05-0{} 10:00".format(i % 9 + 1), *body,
+        page = ["星辰资讯网", f"第{i}个项目开工建设", f"2024-05-0{i % 9 + 1} 10:00", *body,
                 "本站由星辰科技提供技术支持", "联系电话 010-12345678"]
         (site / f"{i:02d}.txt").write_text("\n".join(page), "utf-8")
 

@@ -1,7 +1,7 @@
 """The cache's index of packed documents."""
 import hashlib
 
-from flows.cache import _PackIndex
+from jingwen.cache import _PackIndex
 
 
 def _shas(numbers):

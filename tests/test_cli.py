@@ -4,7 +4,7 @@ import sys
 
 from conftest import RAW, ROOT
 
-JINGWEN = [sys.executable, "-m", "flows.cli"]
+JINGWEN = [sys.executable, "-m", "jingwen.cli"]
 
 
 def run(args, **kw):

@@ -10,7 +10,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import RAW, bench_module
 
 BIN = pathlib.Path(sys.executable).parent

@@ -4,10 +4,9 @@ import importlib.util
 import json
 
 import pytest
-
-from flows.core.document import Reject, clean_document
-
 from conftest import gold_dir, score_script
+
+from jingwen.document import Reject, clean_document
 
 
 @pytest.fixture(scope="module")

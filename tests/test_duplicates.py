@@ -1,13 +1,11 @@
 """Exact duplicates collapse, near duplicates share a cluster (MinHash)."""
 import numpy as np
 import pyarrow.parquet as pq
-
-from flows import shards
-from flows.core import minhash
-from flows.core.document import DEFAULT_LIMITS
-from flows.validation import load_suites
-
 from conftest import bench_module
+
+from jingwen import dedup, shards
+from jingwen.document import DEFAULT_LIMITS
+from jingwen.validation import load_suites
 
 
 def _page(name: str):
@@ -67,14 +65,14 @@ def test_clusters_are_transitive_and_named_by_their_smallest_id():
     drift = [base[:i * 20] + "变" * 20 + base[i * 20 + 20:] for i in range(1, 4)]  # each a little off
     far = "".join(chr(0x4E00 + (i * 104729) % 20000) for i in range(400))
     texts = {"d0": base, "d1": drift[0], "d2": drift[1], "d3": drift[2], "zz": far}
-    sigs = np.stack([minhash.signature(t) for t in texts.values()])
-    found = minhash.clusters(list(texts), sigs)
+    sigs = np.stack([dedup.signature(t) for t in texts.values()])
+    found = dedup.clusters(list(texts), sigs)
     assert {k: v for k, v in found.items() if k != "zz"} == {k: ("d0", 4) for k in ("d0", "d1", "d2", "d3")}
     assert found["zz"] == ("zz", 1)
 
 
 def test_signatures_are_stable_and_ignore_whitespace():
     text = "今年以来，各地围绕扩大内需出台了一系列促消费举措。"
-    assert minhash.signature(text).tobytes() == minhash.signature(" 今年以来，各地围绕扩大内需\n出台了一系列促消费举措。").tobytes()
-    assert minhash.similarity(minhash.signature(text), minhash.signature(text)) == 1.0
-    assert minhash.signature("短").shape == (minhash.PERMUTATIONS,)
+    assert dedup.signature(text).tobytes() == dedup.signature(" 今年以来，各地围绕扩大内需\n出台了一系列促消费举措。").tobytes()
+    assert dedup.similarity(dedup.signature(text), dedup.signature(text)) == 1.0
+    assert dedup.signature("短").shape == (dedup.PERMUTATIONS,)

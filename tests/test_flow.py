@@ -7,9 +7,8 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-from prefect.testing.utilities import prefect_test_harness
-
 from conftest import RAW, gold_dir, score_script
+from prefect.testing.utilities import prefect_test_harness
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +18,7 @@ def prefect_db():
 
 
 def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
-    from flows.release_flow import release
+    from jingwen.flows.release_flow import release
 
     summary = release(raw=str(RAW), out=str(tmp_path))
     assert summary["version"] == "0.1.0" and summary["records"] == 5 and summary["rejects"] == 0
@@ -66,7 +65,7 @@ def _artifacts():
 
 
 def test_one_new_file_cleans_one_file(prefect_db, tmp_path):
-    from flows.release_flow import release
+    from jingwen.flows.release_flow import release
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -81,7 +80,7 @@ def test_one_new_file_cleans_one_file(prefect_db, tmp_path):
 
 
 def test_bad_files_become_rejects(prefect_db, tmp_path):
-    from flows.release_flow import release
+    from jingwen.flows.release_flow import release
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -97,8 +96,8 @@ def test_bad_files_become_rejects(prefect_db, tmp_path):
 
 
 def test_a_failed_table_expectation_stops_the_release(prefect_db, tmp_path, monkeypatch):
-    from flows import release_flow
-    from flows.validation import TableExpectationFailed
+    from jingwen.flows import release_flow
+    from jingwen.validation import TableExpectationFailed
 
     suite = {"name": "strict", "expectations": [
         {"type": "expect_table_row_count_to_be_between", "kwargs": {"max_value": 2},

@@ -9,10 +9,9 @@ import time
 
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
-
-from flows.publish import verify
-
 from conftest import RAW, ROOT
+
+from jingwen.release.publish import verify
 
 ARTICLE = "\n".join(["城市公园迎来赏花季", "2024-04-01 09:00 来源：新华网"] +
                     [f"第{i}段：进入四月，城市公园里樱花、海棠竞相开放，吸引众多市民前来踏青赏花，公园增设了休息点。"
@@ -21,7 +20,7 @@ ARTICLE = "\n".join(["城市公园迎来赏花季", "2024-04-01 09:00 来源：�
 
 def jingwen(*args, timeout=300, **kw):
     env = {**os.environ, "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(pathlib.Path.home() / ".prefect"))}
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "jingwen.cli", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, env=env, **kw)
 
 
@@ -105,7 +104,7 @@ def test_a_run_killed_at_any_moment_leaves_only_complete_releases(tmp_path):
     _corpus(raw, 400)
     env = {**os.environ}
     for delay in (1.0, 4.0):  # while the server starts, and while shards are being processed
-        proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--out", str(out),
+        proc = subprocess.Popen([sys.executable, "-m", "jingwen.cli", "run", "--raw", str(raw), "--out", str(out),
                                  "--shard-size", "50"], cwd=ROOT, env=env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120

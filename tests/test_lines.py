@@ -1,8 +1,8 @@
 """Line classifier and metadata on lines in the shape of real news sites."""
 import pytest
 
-from flows.core import lines, metadata
-from flows.core.document import extract_fields
+from jingwen.document import extract_fields
+from jingwen.page import lines, metadata
 
 ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义现代化国家的首要任务。我们要坚决贯彻落实。"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from flows.core import normalize
+from jingwen.text import normalize
 
 
 @pytest.mark.parametrize("raw,clean", [

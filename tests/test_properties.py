@@ -2,14 +2,13 @@
 and repair leaves clean text alone."""
 import json
 
+from conftest import DATA, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.core import mojibake, pinyin
-from flows.core.document import Record, Reject, clean_document
-from flows.core.fixline import fix_line
-
-from conftest import DATA, ROOT
+from jingwen.document import Record, Reject, clean_document
+from jingwen.fix import fix_line
+from jingwen.repair import mojibake, pinyin
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -16,15 +16,19 @@ import threading
 
 import pyarrow as pa
 import pytest
-
-from flows import shards
-from flows.core.document import DEFAULT_LIMITS
-from flows.publish import ReleaseError, download, parse_sums, publish, verify
-from flows.release import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, schema_fingerprint, \
-    write_release
-from flows.validation import load_suites
-
 from conftest import RAW, ROOT
+
+from jingwen import shards
+from jingwen.document import DEFAULT_LIMITS
+from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
+from jingwen.release.writer import (
+    RECORD_SCHEMA,
+    SCHEMA_FINGERPRINTS,
+    SCHEMA_VERSION,
+    schema_fingerprint,
+    write_release,
+)
+from jingwen.validation import load_suites
 
 DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz",
               "rejects/rejects.parquet", "removed_lines/removed_lines.parquet")
@@ -84,7 +88,7 @@ def test_layout_manifest_card_and_changes(releases):
     assert "config_name: default" in front and "path: data/train-*.parquet" in front
     assert "license:" in front and "- zh" in front and "size_categories" in front and "jsonl" not in front
     assert "1 added, 0 removed" in card and "## Changelog" in card
-    out = subprocess.run([sys.executable, "-m", "flows.cli", "diff", str(first), str(second), "--ids"],
+    out = subprocess.run([sys.executable, "-m", "jingwen.cli", "diff", str(first), str(second), "--ids"],
                          capture_output=True, text=True, check=True).stdout
     assert out.startswith("0.1.0 -> 0.1.1: 1 added, 0 removed, 0 changed, 4 unchanged")
     assert out.count("added\t") == 1
@@ -143,7 +147,7 @@ def test_verify_catches_a_flipped_byte(releases, tmp_path):
     target.write_bytes(bytes(data))
     problems = verify(copy)
     assert [p.path for p in problems] == ["data/train-00000-of-00001.parquet"]
-    out = subprocess.run([sys.executable, "-m", "flows.cli", "verify", str(copy)], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "jingwen.cli", "verify", str(copy)], capture_output=True, text=True)
     assert out.returncode == 1 and "train-00000-of-00001.parquet" in out.stderr
 
 
@@ -236,7 +240,7 @@ def test_download_names_the_files_that_do_not_match(releases, http_server, tmp_p
     with pytest.raises(ReleaseError, match="croissant.json"):
         download(url, tmp_path / "got")
     assert not (tmp_path / "got" / "0.1.1").exists()
-    out = subprocess.run([sys.executable, "-m", "flows.cli", "download", url, "--to", str(tmp_path / "cli")],
+    out = subprocess.run([sys.executable, "-m", "jingwen.cli", "download", url, "--to", str(tmp_path / "cli")],
                          capture_output=True, text=True)
     assert out.returncode == 1 and "croissant.json" in out.stderr and "Traceback" not in out.stderr
 
@@ -270,7 +274,7 @@ def test_publish_and_download_through_s3(releases, s3_server, tmp_path):
     got = download("s3://datasets/jingwen", tmp_path / "got")
     assert got.name == "0.1.1" and verify(got) == []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "flows.cli", "download", "s3://datasets/jingwen", "--version",
+    out = subprocess.run([sys.executable, "-m", "jingwen.cli", "download", "s3://datasets/jingwen", "--version",
                           "0.1.0", "--to", str(tmp_path / "cli")], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert verify(tmp_path / "cli" / "0.1.0") == []
@@ -295,7 +299,7 @@ def test_large_releases_stream_in_id_ranges(releases, tmp_path, monkeypatch):
     same removed lines, sorted across shards, whichever order the inputs come in."""
     import pyarrow.parquet as pq
 
-    from flows import release as writing
+    from jingwen.release import writer as writing
 
     one = pq.read_table(releases[1] / DATA_FILES[0])
     removed = pq.read_table(releases[1] / "removed_lines" / "removed_lines.parquet")

@@ -2,9 +2,10 @@
 and decoding bytes, or copied from a sample scrape."""
 import pytest
 
-from flows.core import mojibake, pinyin, script
-from flows.core.decode import decode_bytes
-from flows.core.misaligned import fix_misaligned_gbk
+from jingwen.repair import mojibake, pinyin
+from jingwen.repair.decode import decode_bytes
+from jingwen.repair.misaligned import fix_misaligned_gbk
+from jingwen.text import script
 
 CLEAN = "中华全国总工会党组书记、副主席，书记处第一书记。"
 
@@ -17,7 +18,7 @@ def test_utf8_read_as_gbk():
 
 
 def test_utf8_read_as_gbk_with_lost_bytes_as_question_marks():
-    broken = "中国人民".encode("utf-8").decode("gbk", errors="replace").encode("gbk", errors="replace").decode("gbk")
+    broken = "中国人民".encode().decode("gbk", errors="replace").encode("gbk", errors="replace").decode("gbk")
     assert "?" in broken
     fixed, counts = mojibake.repair_line(broken)
     assert fixed == "中国人民"
@@ -133,5 +134,5 @@ def test_short_gbk_is_not_taken_for_korean():
 
 
 def test_utf8_cut_mid_character_counts_the_loss():
-    decoded = decode_bytes("你好世界".encode("utf-8")[:-1])
+    decoded = decode_bytes("你好世界".encode()[:-1])
     assert decoded.encoding == "utf-8" and decoded.lost == 1

@@ -10,13 +10,12 @@ import sys
 import time
 
 import pytest
-from websockets.sync.client import connect
-
-from flows.cli import main
-from flows.report import highlight
-
 from conftest import RAW
 from test_release import build
+from websockets.sync.client import connect
+
+from jingwen.cli import main
+from jingwen.release.report import highlight
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -146,7 +145,7 @@ def test_show_a_reject_and_a_miss(tmp_path, capsys):
 
 
 def test_show_help_has_examples():
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "show", "--help"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "jingwen.cli", "show", "--help"], capture_output=True, text=True,
                           cwd=pathlib.Path(__file__).parent.parent)
     assert "examples:" in done.stdout
 
@@ -154,7 +153,7 @@ def test_show_help_has_examples():
 def test_progress_shows_on_a_terminal_only():
     import io
 
-    from flows.progress import Progress
+    from jingwen.progress import Progress
 
     shown = io.StringIO()
     bar = Progress(shown, enabled=True, every=0)

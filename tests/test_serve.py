@@ -9,10 +9,9 @@ import sys
 import time
 
 import pytest
-
-from flows import serve as serving
-
 from conftest import RAW
+
+from jingwen.flows import serve as serving
 
 BIN = pathlib.Path(sys.executable).parent
 

@@ -3,14 +3,14 @@ import json
 
 import pandas as pd
 
-from flows.core.document import clean_document
-from flows.validation import EXPECTATIONS_DIR, load_suites, records_suite, validate_frame
+from jingwen.document import clean_document
+from jingwen.validation import EXPECTATIONS_DIR, load_suites, records_suite, validate_frame
 
 
 def test_committed_suite_is_current():
     committed = json.loads((EXPECTATIONS_DIR / "records.json").read_text("utf-8"))
     assert committed == json.loads(json.dumps(records_suite(), ensure_ascii=False)), \
-        "run: python -m flows.validation"
+        "run: python -m jingwen.validation"
 
 
 def test_bad_rows_are_named_and_good_rows_pass(samples):

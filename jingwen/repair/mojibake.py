@@ -25,11 +25,12 @@ import functools
 import itertools
 import re
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
-from . import charlm, lexicon, script
-from .charlm import READS_LIKE_TEXT
-from .chars import char_class
+from jingwen.repair import charlm
+from jingwen.repair.charlm import READS_LIKE_TEXT
+from jingwen.text import lexicon, script
+from jingwen.text.chars import char_class
 
 #: How much a candidate must lower the cost (nats per character) to win.
 MARGIN = 2.0
@@ -60,7 +61,7 @@ def _suspect_re() -> re.Pattern:
     """Characters that clean Chinese text rarely contains: Han characters outside the
     ~6,400 most frequent (after folding Traditional to Simplified), kana, hangul,
     bopomofo, box drawing, private use, U+FFFD."""
-    from . import lexicon, script
+    from jingwen.text import lexicon, script
 
     uni = lexicon.load().unigrams
     ranked = sorted(uni.items(), key=lambda kv: -kv[1])
@@ -537,7 +538,7 @@ Fix = Callable[[str], tuple[str, Counter]]
 
 
 def _fixes() -> tuple[Fix, ...]:
-    from .misaligned import fix_misaligned_gbk
+    from jingwen.repair.misaligned import fix_misaligned_gbk
 
     return (fix_single_byte_mojibake, fix_utf8_as_gbk, fix_big5_gbk_swap, fix_misaligned_gbk)
 

@@ -17,8 +17,8 @@ import functools
 import re
 from datetime import datetime
 
-from . import lexicon
-from .chars import HAN
+from jingwen.text import lexicon
+from jingwen.text.chars import HAN
 
 _DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
 

@@ -10,7 +10,7 @@ import sys
 import time
 from collections import Counter
 
-from .core.document import DEFAULT_LIMITS
+from jingwen.document import DEFAULT_LIMITS
 
 EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
@@ -181,8 +181,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     import logging
 
-    from .inputs import up_to_date
-    from .lock import OutputLocked, output_lock
+    from jingwen.raw import up_to_date
+    from jingwen.release.lock import OutputLocked, output_lock
 
     if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
         for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
@@ -205,8 +205,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     print(f"jingwen: starting Prefect (a temporary server takes 10-20 s) to release {args.raw}/ into {args.out}/",
           file=sys.stderr)
-    from .release_flow import DEFAULT_SHARD_SIZE, on_runner, share_temporary_server
-    from .validation import TableExpectationFailed
+    from jingwen.flows.release_flow import DEFAULT_SHARD_SIZE, on_runner, share_temporary_server
+    from jingwen.validation import TableExpectationFailed
 
     try:
         share_temporary_server()
@@ -220,8 +220,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .release import releases
-    from .show import NotFound, find, raw_text, render
+    from jingwen.release.writer import releases
+    from jingwen.show import NotFound, find, raw_text, render
 
     if args.release:
         release = pathlib.Path(args.release)
@@ -249,7 +249,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from .serve import NoServer, serve
+    from jingwen.flows.serve import NoServer, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
@@ -263,7 +263,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_notify(args: argparse.Namespace) -> int:
     import logging
 
-    from .serve import NoServer, notify
+    from jingwen.flows.serve import NoServer, notify
 
     logging.getLogger("prefect.events.clients").setLevel(logging.CRITICAL)  # the error is printed below
     try:
@@ -302,7 +302,7 @@ def _print_summary(s: dict, seconds: float) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .core.document import Reject, clean_document
+    from jingwen.document import Reject, clean_document
 
     status = 0
     for name in args.files:
@@ -324,9 +324,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .core import pinyin
-    from .core.decode import decode_bytes
-    from .core.fixline import fix_line
+    from jingwen.fix import fix_line
+    from jingwen.repair import pinyin
+    from jingwen.repair.decode import decode_bytes
 
     total: Counter = Counter()
     out = sys.stdout
@@ -350,7 +350,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .publish import ReleaseError, verify
+    from jingwen.release.publish import ReleaseError, verify
 
     release = pathlib.Path(args.release)
     if not release.is_dir():
@@ -371,7 +371,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .changes import diff
+    from jingwen.release.changes import diff
 
     old, new = pathlib.Path(args.old), pathlib.Path(args.new)
     for d in (old, new):
@@ -389,7 +389,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from .publish import ReleaseError, publish
+    from jingwen.release.publish import ReleaseError, publish
 
     try:
         url = publish(pathlib.Path(args.release), args.to)
@@ -401,7 +401,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    from .publish import ReleaseError, download
+    from jingwen.release.publish import ReleaseError, download
 
     try:
         path = download(args.source, pathlib.Path(args.to), args.version)

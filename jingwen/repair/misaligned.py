@@ -36,10 +36,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import charlm, lexicon
-from .charlm import READS_LIKE_TEXT
-from .chars import HAN, is_han
-from .mojibake import LOST, MARGIN, _gbk_rejects, _suspect_re, in_word
+from jingwen.repair import charlm
+from jingwen.repair.charlm import READS_LIKE_TEXT
+from jingwen.repair.mojibake import LOST, MARGIN, _gbk_rejects, _suspect_re, in_word
+from jingwen.text import lexicon
+from jingwen.text.chars import HAN, is_han
 
 _GB = "gbk"
 _GB18030 = "gb18030"     # garbled runs may hold private-use characters of GBK's user area

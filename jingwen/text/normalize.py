@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .chars import CJK_PUNCT, HAN, count_differences
+from jingwen.text.chars import CJK_PUNCT, HAN, count_differences
 
 # -- characters ------------------------------------------------------------------
 

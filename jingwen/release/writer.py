@@ -29,8 +29,8 @@ import re
 import shutil
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -38,12 +38,12 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from .card import render_card
-from .changes import Changes, compare, digests
-from .core.document import PIPELINE_VERSION
-from .croissant import render_croissant
-from .report import length_bin, profile_counts, render_report
-from .show import raw_text
+from jingwen.document import PIPELINE_VERSION
+from jingwen.release.card import render_card
+from jingwen.release.changes import Changes, compare, digests
+from jingwen.release.croissant import render_croissant
+from jingwen.release.report import length_bin, profile_counts, render_report
+from jingwen.show import raw_text
 
 SCHEMA_VERSION = "1.1.0"
 DATASET_NAME = "jingwen-zh-news"
@@ -371,7 +371,7 @@ def _changelog(previous: pathlib.Path | None) -> list[dict]:
 
 
 def _manifest(summary: ReleaseSummary, files: list[dict], changes: Changes, history: list[dict]) -> dict:
-    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     entry = {"version": summary.version, "date": created[:10], "records": summary.records,
              "rejects": summary.rejects, **{k: v for k, v in changes.counts().items() if k != "previous"}}
     return {

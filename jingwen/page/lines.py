@@ -43,8 +43,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import metadata
-from .chars import han_count
+from jingwen.page import metadata
+from jingwen.text.chars import han_count
 
 CONTENT = "content"
 TITLE = "title"
@@ -127,7 +127,7 @@ class Line:
     separators: int
 
     @classmethod
-    def of(cls, text: str) -> "Line":
+    def of(cls, text: str) -> Line:
         return cls(text, han_count(text), len(_SENTENCE_PUNCT_RE.findall(text)), len(_SEPARATORS_RE.findall(text)))
 
     @property

@@ -20,11 +20,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import lines as line_rules
-from . import metadata, mojibake, normalize, pinyin, script
-from .decode import decode_bytes
-from .chars import han_count
-from .lines import BYLINE, CONTENT, DATELINE, TITLE
+from jingwen.page import lines as line_rules
+from jingwen.page import metadata
+from jingwen.page.lines import BYLINE, CONTENT, DATELINE, TITLE
+from jingwen.repair import mojibake, pinyin
+from jingwen.repair.decode import decode_bytes
+from jingwen.text import normalize, script
+from jingwen.text.chars import han_count
 
 PIPELINE_VERSION = "0.1.0"
 #: Letters other than ideographs (few in Chinese text: counting them is cheap).

@@ -12,7 +12,7 @@ import pathlib
 
 import pyarrow.dataset as ds
 
-from .report import counts_text
+from jingwen.release.report import counts_text
 
 _FIELDS = ("id", "raw_file", "raw_sha256", "title", "author", "published_at", "source", "site", "encoding",
            "script", "mirror", "n_chars", "lost_chars", "dup_cluster", "dup_cluster_size", "pipeline_version")

@@ -21,8 +21,9 @@ import itertools
 import re
 from collections import Counter
 
-from . import charlm, lexicon, script
-from .chars import HAN, PINYIN_SYLLABLE
+from jingwen.repair import charlm
+from jingwen.text import lexicon, script
+from jingwen.text.chars import HAN, PINYIN_SYLLABLE
 
 _ANNOTATION_RE = re.compile(f"([{HAN}])[(（]({PINYIN_SYLLABLE})[)）]")
 _LOST_RUN_RE = re.compile(f"(?:\\?[(（]?{PINYIN_SYLLABLE}[)）])+")

@@ -5,7 +5,7 @@ Everything here is a constant or a tiny predicate; the regexes are compiled once
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

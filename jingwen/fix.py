@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import mojibake, normalize, pinyin, script
-
+from jingwen.repair import mojibake, pinyin
+from jingwen.text import normalize, script
 
 #: Passes over a line that still looks damaged after a pass (normalizing can expose
 #: what the repairs could not see: a character converted to Simplified, a quote).

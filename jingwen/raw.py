@@ -11,9 +11,9 @@ import json
 import os
 import pathlib
 
-from .cache import pipeline_fingerprint, suites_fingerprint
-from .core.document import DEFAULT_LIMITS, Limits
-from .release import releases
+from jingwen.cache import pipeline_fingerprint, suites_fingerprint
+from jingwen.document import DEFAULT_LIMITS, Limits
+from jingwen.release.writer import releases
 
 
 def display_name(path: str | bytes) -> str:
@@ -117,7 +117,7 @@ def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | No
     """The summary of the newest release in ``out`` if it was made of exactly these raw
     files, pipeline and suites (a rerun would write nothing), else None. Cheap: a folder
     listing and a stat per file."""
-    from .validation import load_suites
+    from jingwen.validation import load_suites
 
     raw_root, out_dir = pathlib.Path(raw).resolve(), pathlib.Path(out).resolve()
     found = releases(out_dir)

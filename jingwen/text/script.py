@@ -23,8 +23,8 @@ import pathlib
 import re
 from dataclasses import dataclass
 
-from . import lexicon
-from .chars import char_class, count_differences
+from jingwen.text import lexicon
+from jingwen.text.chars import char_class, count_differences
 
 _MAX_WORD = 4  # longest dictionary word consulted around an ambiguous character
 _KANA_RE = re.compile("[\u3041-\u3096\u30a1-\u30fa]{2}")

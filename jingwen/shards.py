@@ -27,12 +27,19 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from .cache import PREPARED_SCHEMA, PreparedCache, from_row, pipeline_fingerprint, prepare_batch, to_rows
-from .core import document, minhash
-from .core.document import Limits, Prepared, Record, Reject
-from .core.linefreq import LineSketch
-from .inputs import display_name
-from .release import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
+from jingwen import dedup, document
+from jingwen.cache import (
+    PREPARED_SCHEMA,
+    PreparedCache,
+    from_row,
+    pipeline_fingerprint,
+    prepare_batch,
+    to_rows,
+)
+from jingwen.document import Limits, Prepared, Record, Reject
+from jingwen.page.linefreq import LineSketch
+from jingwen.raw import display_name
+from jingwen.release.writer import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
 
 _PREPARED_SCHEMA = PREPARED_SCHEMA.append(pa.field("group", pa.string()))
 
@@ -129,7 +136,7 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
             records.append(vars(result))
             keys.append({"raw_file": result.raw_file, "id": result.id,
                          "text_sha256": hashlib.sha256(result.text.encode("utf-8")).digest(),
-                         "minhash": minhash.signature(result.text).tobytes()})
+                         "minhash": dedup.signature(result.text).tobytes()})
         else:
             out.rejects.append(asdict(result))
     out.paths = {
@@ -142,7 +149,7 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
 
 
 _KEYS_SCHEMA = pa.schema([("raw_file", pa.string()), ("id", pa.string()), ("text_sha256", pa.binary(32)),
-                          ("minhash", pa.binary(4 * minhash.PERMUTATIONS))])
+                          ("minhash", pa.binary(4 * dedup.PERMUTATIONS))])
 _DUPLICATES_SCHEMA = pa.schema([("raw_file", pa.string()), ("of", pa.string()), ("of_raw_file", pa.string()),
                                 ("dup_cluster", pa.string()), ("dup_cluster_size", pa.int64())])
 
@@ -153,7 +160,7 @@ def dedupe(keys_paths: list[str], target: str) -> tuple[str, int]:
     A record repeats another when it has the same raw bytes (same id) or the same
     cleaned text (the same article scraped twice, or republished by another site);
     of each group the record with the smallest raw_file stays and the others get
-    ``of``. The records that stay are clustered by MinHash (:mod:`.core.minhash`).
+    ``of``. The records that stay are clustered by MinHash (:mod:`jingwen.dedup`).
     One row per record in ``target``; returns it and the number of duplicates.
     """
     keys = pa.concat_tables([pq.read_table(p) for p in keys_paths]) if keys_paths else _KEYS_SCHEMA.empty_table()
@@ -171,9 +178,9 @@ def dedupe(keys_paths: list[str], target: str) -> tuple[str, int]:
     stays = [i for i, o in enumerate(of) if o is None]
     flat = keys.column("minhash").combine_chunks()
     signatures = np.frombuffer(flat.buffers()[1], dtype=np.uint32)[
-        flat.offset * minhash.PERMUTATIONS:(flat.offset + len(flat)) * minhash.PERMUTATIONS]
-    signatures = signatures.reshape(len(flat), minhash.PERMUTATIONS)
-    cluster = minhash.clusters([ids[i] for i in stays], signatures[stays])
+        flat.offset * dedup.PERMUTATIONS:(flat.offset + len(flat)) * dedup.PERMUTATIONS]
+    signatures = signatures.reshape(len(flat), dedup.PERMUTATIONS)
+    cluster = dedup.clusters([ids[i] for i in stays], signatures[stays])
     columns = {  # columns, not a dict per row: a million rows stay a few hundred MB
         "raw_file": raw_files,
         "of": [None if o is None else ids[o] for o in of],
@@ -188,7 +195,7 @@ def validate(records_path: str, work: str, shard: int, suites: list[dict],
              duplicates: str | None = None) -> ShardResult:
     """Stage 3 of a shard: duplicates leave, the others get their near-duplicate cluster
     (from :func:`dedupe`'s ``duplicates``); Great Expectations; failing rows become rejects."""
-    from .validation import validate_frame
+    from jingwen.validation import validate_frame
 
     table = pq.read_table(records_path)
     out = ShardResult(shard)

@@ -22,8 +22,8 @@ import functools
 import math
 import unicodedata
 
-from . import lexicon, script
-from .chars import CJK_PUNCT
+from jingwen.text import lexicon, script
+from jingwen.text.chars import CJK_PUNCT
 
 #: A clean news sentence scores about 6-8; mojibake 11-16.
 READS_LIKE_TEXT = 9.5

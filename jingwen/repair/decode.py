@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-from . import charlm
+from jingwen.repair import charlm
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -27,10 +27,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from .core import document
-from .core.document import Limits, Prepared, Reject
+from jingwen import document
+from jingwen.document import Limits, Prepared, Reject
 
-_CORE = pathlib.Path(__file__).resolve().parent / "core"
+_PACKAGE = pathlib.Path(__file__).resolve().parent
+#: What preparing a document runs: its code and data files (see :func:`jingwen.document.prepare`).
+_PIPELINE_PARTS = ("repair", "text", "page", "data", "document.py", "fix.py", "schema.py")
 _LIBRARIES = ("jieba", "opencc-python-reimplemented", "pypinyin", "chardet")
 
 
@@ -40,9 +42,10 @@ def pipeline_fingerprint(limits: Limits) -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256()
-    for path in sorted(_CORE.rglob("*")):
+    paths = (p for part in _PIPELINE_PARTS for p in [_PACKAGE / part, *(_PACKAGE / part).rglob("*")])
+    for path in sorted(paths):
         if path.is_file() and path.suffix in (".py", ".gz"):
-            h.update(path.relative_to(_CORE).as_posix().encode())
+            h.update(path.relative_to(_PACKAGE).as_posix().encode())
             h.update(path.read_bytes())
     for lib in _LIBRARIES:
         h.update(f"{lib}={version(lib)}".encode())
@@ -84,13 +87,13 @@ class PreparedCache:
     indexes the packs once and picks up new ones as they appear.
     """
 
-    _indexes: dict[pathlib.Path, "_PackIndex"] = {}  # per process
+    _indexes: dict[pathlib.Path, _PackIndex] = {}  # per process
     _lock = threading.Lock()
 
     def __init__(self, root: pathlib.Path, pipeline: str):
         self.folder = root / "prepared" / pipeline
 
-    def _index(self) -> "_PackIndex":
+    def _index(self) -> _PackIndex:
         with self._lock:
             index = self._indexes.setdefault(self.folder, _PackIndex())
             for path in sorted(self.folder.glob("*.arrow")) if self.folder.is_dir() else ():

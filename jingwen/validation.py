@@ -7,7 +7,7 @@ the ids of failing rows, which go to the release's rejects with the
 expectation's ``meta.name`` as reason; a failed table-level expectation stops
 the release with :class:`TableExpectationFailed`.
 
-``python -m flows.validation`` regenerates ``expectations/records.json`` (its
+``python -m jingwen.validation`` regenerates ``expectations/records.json`` (its
 Traditional-only character class comes from OpenCC's tables); a test keeps the
 committed file in step.
 """
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .core.chars import HAN, TONE_VOWELS
-from .release import RECORD_SCHEMA
+from jingwen.release.writer import RECORD_SCHEMA
+from jingwen.text.chars import HAN, TONE_VOWELS
 
 EXPECTATIONS_DIR = pathlib.Path(os.environ.get(
     "JINGWEN_EXPECTATIONS", pathlib.Path(__file__).resolve().parent.parent / "expectations"))
@@ -46,7 +46,7 @@ def _expectation(type_: str, name: str, description: str, **kwargs) -> dict:
 
 def records_suite() -> dict:
     """The records suite as GX JSON (written to ``expectations/records.json``)."""
-    from .core import script
+    from jingwen.text import script
 
     pinyin = f"[{HAN}][(（][a-z{TONE_VOWELS}]{{1,7}}[)）]"
     ws = " \t\u3000\u00a0"

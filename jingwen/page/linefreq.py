@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -70,7 +70,7 @@ class LineSketch:
         cells = _cells(keys)
         return self.table[np.arange(DEPTH), cells].min(axis=1).astype(np.int64)
 
-    def merge(self, other: "LineSketch") -> None:
+    def merge(self, other: LineSketch) -> None:
         self.table += other.table
         for g, n in other.docs.items():
             self.docs[g] = self.docs.get(g, 0) + n
@@ -95,7 +95,7 @@ class LineSketch:
                  counts=np.array(list(self.docs.values()), dtype=np.int64))
 
     @classmethod
-    def load(cls, path) -> "LineSketch":
+    def load(cls, path) -> LineSketch:
         with np.load(path, allow_pickle=False) as data:
             docs = dict(zip(data["groups"].tolist(), data["counts"].tolist()))
             return cls(data["table"].copy(), docs)

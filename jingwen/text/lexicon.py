@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 
 _FORMAT = 3
-BIGRAMS = pathlib.Path(__file__).resolve().parent / "data" / "char_bigrams.tsv.gz"
+BIGRAMS = pathlib.Path(__file__).resolve().parent.parent / "data" / "char_bigrams.tsv.gz"
 
 
 @dataclass(frozen=True)
