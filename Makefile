@@ -19,6 +19,7 @@ run: $(STAMP)
 
 ## test: install (and Debian's chromium, for the report test), then run the test suite
 test: $(STAMP) browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -28,10 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import numpy as np  # noqa: E402
 from lines_bench import load_pages  # noqa: E402
 
-from jingwen import (
-    dedup,  # noqa: E402
-    document,
-)
+from jingwen import dedup, document  # noqa: E402
 
 
 def gold_texts() -> dict[str, str]:
@@ -54,7 +51,7 @@ def replace_paragraph(text: str, k: int, other: str) -> str:
 
 
 def cleaned(lines: list[str]) -> str:
-    record, _ = document.clean_document("\n".join(lines).encode("utf-8"), "page.txt")
+    record, _ = document.clean("\n".join(lines).encode("utf-8"), "page.txt")
     return getattr(record, "text", "")
 
 

@@ -139,8 +139,10 @@ def report(results: list[Result], show_errors: bool = False) -> dict:
     junk_cut = sum(c["cut"] for lab, c in by_gold.items() if lab not in KEEP | FREE)
     n = len(results)
     print(f"## Line classifier on {n} labelled pages ({sum(len(r.page.lines) for r in results)} lines)\n")
-    print(f"- content recall: **{recall:.3f}** ({content['lines'] - content['cut']}/{content['lines']} content lines kept)")
-    print(f"- boilerplate precision: **{precision:.3f}** ({sum(c['right'] for c in by_reason.values())}/{cut_total} cut lines are not content)")
+    kept = content["lines"] - content["cut"]
+    right = sum(c["right"] for c in by_reason.values())
+    print(f"- content recall: **{recall:.3f}** ({kept}/{content['lines']} content lines kept)")
+    print(f"- boilerplate precision: **{precision:.3f}** ({right}/{cut_total} cut lines are not content)")
     print(f"- boilerplate recall: {junk_cut / max(1, junk):.3f} ({junk_cut}/{junk} non-content lines cut)")
     print("- metadata right: " + ", ".join(f"{f} {meta_ok[f]}/{n}" for f in META))
     print("\n| gold label | lines | cut | kept |")

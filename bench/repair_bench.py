@@ -340,7 +340,8 @@ def speed() -> None:
     print("| what | MB/s |")
     print("|---|---:|")
     print(f"| `jingwen fix` core (fix_line), clean People's Daily 1998 lines | {rate(pd, fix_line):.1f} |")
-    print(f"| `jingwen fix` core (fix_line), clean 2024 news paragraphs (the gold texts) | {rate(modern, fix_line):.1f} |")
+    print("| `jingwen fix` core (fix_line), clean 2024 news paragraphs (the gold texts) | "
+          f"{rate(modern, fix_line):.1f} |")
     print(f"| Traditional→Simplified, jingwen | {rate(trad, script.to_simplified):.1f} |")
     print(f"| Traditional→Simplified, opencc-python-reimplemented t2s | {rate(trad, t2s.convert):.2f} |")
     print(f"| Simplified lines through jingwen's converter (no-op path) | {rate(pd, script.to_simplified):.0f} |")

@@ -46,7 +46,7 @@ def _files(root: pathlib.Path) -> list[pathlib.Path]:
 
 def core(paths: list[pathlib.Path], root: pathlib.Path) -> tuple[float, float]:
     """documents/s and MB/s of the pure core on one core."""
-    from jingwen.document import clean_document
+    from jingwen.document import clean
     from jingwen.repair import charlm, pinyin
 
     charlm.model()  # loading is startup, not work
@@ -54,7 +54,7 @@ def core(paths: list[pathlib.Path], root: pathlib.Path) -> tuple[float, float]:
     blobs = [(p.read_bytes(), p.relative_to(root).as_posix()) for p in paths]
     started = time.process_time()
     for raw, name in blobs:
-        clean_document(raw, name)
+        clean(raw, name)
     seconds = time.process_time() - started
     return len(blobs) / seconds, sum(len(b) for b, _ in blobs) / seconds / 1e6
 
@@ -205,8 +205,9 @@ def main() -> None:
                                            f"({len(paths) / working / (os.cpu_count() or 1):,.0f} docs/s per core)"),
         ("`jingwen run` excluding startup / naive loop on all cores",
          f"{len(paths) / working / (naive_docs * (os.cpu_count() or 1)):.1f}x"),
-        ("rerun, nothing new (wall)", f"{again['wall']:.1f} s ({100 * again['wall'] / first['wall']:.1f}% of the "
-                                      f"full run; {'Prefect not started' if 'not started' in again['stdout'] else 'in a flow'})"),
+        ("rerun, nothing new (wall)",
+         f"{again['wall']:.1f} s ({100 * again['wall'] / first['wall']:.1f}% of the full run; "
+         f"{'Prefect not started' if 'not started' in again['stdout'] else 'in a flow'})"),
         ("peak RSS, largest process", f"{first['largest_rss'] / 2**20:,.0f} MB"),
         ("peak RSS, whole process tree (server, workers)", f"{first['tree_rss'] / 2**20:,.0f} MB"),
     ]

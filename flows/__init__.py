@@ -1,15 +1,12 @@
-"""jingwen (净文): clean, validated, versioned open datasets from raw Chinese news scrapes.
+"""The Prefect shell of jingwen: the release flow, its shard tasks, and deployments.
 
-``flows.core`` is the pure cleaning core (no Prefect, no Great Expectations);
-``flows.release_flow`` is the Prefect flow that composes it; ``flows.release``
-writes releases; ``flows.validation`` runs the Great Expectations suites.
+Installed as ``jingwen.flows`` (see ``pyproject.toml``); every step it runs is a
+plain function of the ``jingwen`` library. Importing it prepares offline runs:
+no telemetry from Prefect or Great Expectations, and a temporary Prefect server
+that has time to start on a fresh database.
 """
 import os
 
-__version__ = "0.1.0"
-
-# Runs are offline: no telemetry from Prefect or Great Expectations, and a
-# temporary Prefect server that has time to start on a fresh database.
 for _key, _value in {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",

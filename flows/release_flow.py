@@ -31,7 +31,8 @@ from jingwen.document import DEFAULT_LIMITS, Limits
 from jingwen.progress import Progress
 from jingwen.raw import discover, inputs_of, read_manifest, same_inputs, up_to_date_summary
 from jingwen.release.lock import output_lock
-from jingwen.release.writer import next_version, parse_version, releases, write_release
+from jingwen.release.versions import next_version, parse_version, releases
+from jingwen.release.writer import write_release
 from jingwen.validation import load_suites
 
 DEFAULT_SHARD_SIZE = 2000

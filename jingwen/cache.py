@@ -17,18 +17,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import json
 import os
 import pathlib
 import threading
-from collections import Counter
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from jingwen import document
-from jingwen.document import Limits, Prepared, Reject
+from jingwen.document import Limits
+from jingwen.schema import PREPARED_SCHEMA, Prepared, Reject, from_row, to_rows
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent
 #: What preparing a document runs: its code and data files (see :func:`jingwen.document.prepare`).
@@ -51,31 +50,6 @@ def pipeline_fingerprint(limits: Limits) -> str:
         h.update(f"{lib}={version(lib)}".encode())
     h.update(repr(limits).encode())
     return h.hexdigest()[:16]
-
-
-def suites_fingerprint(suites: list[dict]) -> str:
-    return hashlib.sha256(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-
-
-#: A prepared document as an Arrow row (packs in the cache, and a shard's hand-over file).
-PREPARED_SCHEMA = pa.schema([
-    ("id", pa.string()), ("raw_file", pa.string()), ("raw_sha256", pa.string()), ("encoding", pa.string()),
-    ("script", pa.string()), ("mirror", pa.bool_()), ("lines", pa.list_(pa.string())),
-    ("line_numbers", pa.list_(pa.int32())), ("repairs", pa.string()), ("lost", pa.int64()),
-])
-
-
-def to_rows(preps: list[Prepared]) -> pa.Table:
-    return pa.Table.from_pylist([{
-        "id": p.id, "raw_file": p.raw_file, "raw_sha256": p.raw_sha256, "encoding": p.encoding,
-        "script": p.script, "mirror": p.mirror, "lines": p.lines, "line_numbers": p.line_numbers,
-        "repairs": json.dumps(dict(p.repairs), ensure_ascii=False), "lost": p.lost} for p in preps],
-        schema=PREPARED_SCHEMA)
-
-
-def from_row(row: dict) -> Prepared:
-    return Prepared(row["id"], row["raw_file"], row["raw_sha256"], row["encoding"], row["script"], row["mirror"],
-                    row["lines"], row["line_numbers"], Counter(json.loads(row["repairs"])), row["lost"])
 
 
 class PreparedCache:

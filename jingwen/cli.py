@@ -110,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
                                       "fields, repairs and cuts, the lines removed with their reasons, and a "
                                       "diff of the raw text (from --raw, if the file is unchanged) against the "
                                       "cleaned text. A rejected file shows its reason.",
-                          epilog="examples:\n  jingwen show 1cf8922f1b3f8602            # by id, newest release in output/\n"
+                          epilog="examples:\n"
+                                 "  jingwen show 1cf8922f1b3f8602            # by id, newest release in output/\n"
                                  "  jingwen show 000_1cf8922f1b3f8602.txt --release output/0.1.0\n"
                                  "  jingwen show raw/site/0001.txt --raw raw | less -R\n",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -220,8 +221,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from jingwen.release.writer import releases
-    from jingwen.show import NotFound, find, raw_text, render
+    from jingwen.raw import raw_text
+    from jingwen.release.versions import releases
+    from jingwen.show import NotFound, find, render
 
     if args.release:
         release = pathlib.Path(args.release)
@@ -302,7 +304,7 @@ def _print_summary(s: dict, seconds: float) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from jingwen.document import Reject, clean_document
+    from jingwen.document import Reject, clean
 
     status = 0
     for name in args.files:
@@ -313,7 +315,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             print(f"jingwen clean: cannot read {name}: {exc.strerror}", file=sys.stderr)
             status = 1
             continue
-        result, removed = clean_document(raw, name)
+        result, removed = clean(raw, name)
         row = dataclasses.asdict(result)
         if isinstance(result, Reject):
             row = {"reject": True, **row}
@@ -324,25 +326,25 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from jingwen.fix import fix_line
-    from jingwen.repair import pinyin
+    from jingwen.fix import fix_lines
     from jingwen.repair.decode import decode_bytes
 
     total: Counter = Counter()
     out = sys.stdout
-    mirror = None  # once a line shows a mirror's pinyin, the stream is a mirror
-    for raw in sys.stdin.buffer:
-        ending = "\n" if raw.endswith(b"\n") else ""
-        body = raw.rstrip(b"\r\n")
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            text = decode_bytes(body).text
-        if mirror is None and pinyin.is_mirror(text):
-            mirror = True
-        fixed, counts = fix_line(text, mirror)
+    ends: list[str] = []  # each line's ending, written back as it came
+
+    def read():
+        for raw in sys.stdin.buffer:
+            ends.append("\n" if raw.endswith(b"\n") else "")
+            body = raw.rstrip(b"\r\n")
+            try:
+                yield body.decode("utf-8")
+            except UnicodeDecodeError:
+                yield decode_bytes(body).text
+
+    for fixed, counts in fix_lines(read()):
         total.update(counts)
-        out.write(fixed + ending)
+        out.write(fixed + ends.pop())
     out.flush()
     if args.counts:
         print(json.dumps(dict(sorted(total.items())), ensure_ascii=False), file=sys.stderr)

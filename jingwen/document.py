@@ -3,32 +3,34 @@
 The pipeline, all plain functions over bytes and strings:
 
 1. :func:`prepare`: check the bytes (empty, binary, too large), decode them
-   (:mod:`decode`), then per line: repair mojibake (:mod:`mojibake`), remove a
-   mirror's pinyin (:mod:`pinyin`), normalize characters, convert to Simplified
-   (:mod:`script`), normalize punctuation and spacing (:mod:`normalize`).
-2. :func:`finish`: label the lines (:mod:`lines`), pull title, byline, date,
-   outlet and site into fields (:mod:`metadata`), and keep the content lines.
+   (:mod:`jingwen.repair.decode`), then run the ordered steps of :mod:`jingwen.fix`
+   on every line: repair mojibake, remove a mirror's pinyin, normalize characters,
+   convert to Simplified, normalize punctuation and spacing.
+2. :func:`finish`: label the lines (:mod:`jingwen.page.lines`), pull title, byline,
+   date, outlet and site into fields (:mod:`jingwen.page.metadata`), and keep the
+   content lines.
 
 The two halves are separate so a run can count lines across all documents
-between them (cross-document boilerplate evidence); :func:`clean_document`
-runs both for one file.
+between them (cross-document boilerplate evidence); :func:`clean`
+runs both for one file (:func:`clean_document` gives the record alone).
 """
 from __future__ import annotations
 
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from jingwen import fix
 from jingwen.page import lines as line_rules
 from jingwen.page import metadata
 from jingwen.page.lines import BYLINE, CONTENT, DATELINE, TITLE
 from jingwen.repair import mojibake, pinyin
 from jingwen.repair.decode import decode_bytes
+from jingwen.schema import Prepared, Record, Reject, RemovedLine
 from jingwen.text import normalize, script
 from jingwen.text.chars import han_count
 
-PIPELINE_VERSION = "0.1.0"
 #: Letters other than ideographs (few in Chinese text: counting them is cheap).
 _OTHER_LETTER_RE = re.compile(r"[^\W\d_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -46,76 +48,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-
-@dataclass
-class Reject:
-    raw_file: str
-    raw_sha256: str
-    reason: str
-    detail: str = ""
-    id: str | None = None
-
-
-@dataclass
-class Prepared:
-    """A decoded, repaired and normalized document, before line classification."""
-
-    id: str
-    raw_file: str
-    raw_sha256: str
-    encoding: str
-    script: str
-    mirror: bool
-    lines: list[str]            # normalized, non-empty
-    line_numbers: list[int]     # 1-based line number of each in the decoded raw text
-    repairs: Counter = field(default_factory=Counter)
-    lost: int = 0
-
-
-@dataclass
-class RemovedLine:
-    id: str
-    raw_file: str
-    line: int
-    reason: str
-    text: str
-
-
-@dataclass
-class Record:
-    id: str
-    raw_file: str
-    raw_sha256: str
-    title: str | None
-    author: str | None
-    published_at: str | None
-    source: str | None
-    site: str | None
-    text: str
-    repairs: list[dict]         # {"kind", "count"}: every edit of the text, by kind
-    cuts: list[dict]            # {"reason", "count"}: lines removed, by reason
-    encoding: str
-    script: str
-    mirror: bool
-    n_chars: int
-    lost_chars: int
-    content_sha256: str = ""
-    pipeline_version: str = PIPELINE_VERSION
-    dup_cluster: str = ""       # near-duplicate cluster (set over the whole corpus; alone: own id)
-    dup_cluster_size: int = 1
-
-    def __post_init__(self) -> None:
-        self.dup_cluster = self.dup_cluster or self.id
-        if not self.content_sha256:
-            self.content_sha256 = content_digest(self.title, self.author, self.published_at, self.source,
-                                                 self.site, self.text)
-
-
-def content_digest(*fields: str | None) -> str:
-    """SHA-256 of a record's cleaned content (metadata fields and text): equal digests,
-    equal records, whatever their raw bytes."""
-    return hashlib.sha256("\x1f".join(f or "" for f in fields).encode("utf-8")).hexdigest()
 
 
 def doc_id(raw: bytes) -> tuple[str, str]:
@@ -189,63 +121,35 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     if decoded.lost:
         repairs["undecodable_bytes"] += decoded.lost
 
-    # a mirror's pinyin goes first when it shows (repairs would waste time on it)
-    early_mirror = pinyin.is_mirror(text)
-    repaired = []
-    for ln in raw_lines:
-        ln, c = normalize.before_repair(ln)
-        if c:
-            repairs.update(c)
-        if early_mirror:
-            ln, c = pinyin.remove_annotations(ln, mirror=True)
-            if c:
-                repairs.update(c)
-        if ln:
-            ln, c = mojibake.repair_line(ln)
-            if c:
-                repairs.update(c)
-                if early_mirror:  # a repaired span may hold more pinyin
-                    ln, c = pinyin.remove_annotations(ln, mirror=True)
-                    repairs.update(c)
-        repaired.append(ln)
-    # ... or once repairs reveal it (a mirror page that was also mojibake)
-    late_mirror = not early_mirror and pinyin.is_mirror("\n".join(repaired))
-    mirror = early_mirror or late_mirror
-    traditional_chars = 0
-    staged = []
-    for ln in repaired:
-        if late_mirror:
-            ln, c = pinyin.remove_annotations(ln, mirror=True)
-            if c:
-                repairs.update(c)
-        ln, c = normalize.normalize_chars(ln)
-        if c:
-            repairs.update(c)
-        traditional_chars += script.count_traditional(ln)
-        staged.append(ln)
-    traditional = traditional_chars > 0
-    han = sum(map(len, staged)) or 1
-    if traditional:  # one call for the whole document: the conversion keeps lengths and newlines
-        converted, n = script.to_simplified("\n".join(staged), traditional=True)
-        staged = converted.split("\n")
-        repairs["traditional_to_simplified"] += n
+    # the steps of jingwen.fix, with what the document decides once: a mirror (seen in
+    # the raw text, or only once the repairs reveal it) and Traditional script
+    ctx = fix.Context(mirror=pinyin.is_mirror(text))
+    staged = [fix.apply(fix.REPAIR_STEPS, ln, ctx, repairs) for ln in raw_lines]
+    if not ctx.mirror and pinyin.is_mirror("\n".join(staged)):
+        ctx.mirror = True
+        staged = [fix.apply((fix.strip_pinyin,), ln, ctx, repairs) for ln in staged]
+    staged = [fix.apply((fix.normalize_chars,), ln, ctx, repairs) for ln in staged]
+    traditional_chars = sum(map(script.count_traditional, staged))
+    ctx.traditional = traditional_chars > 0
+    # one call for the whole document: the conversion keeps lengths and newlines
+    staged = fix.apply((fix.to_simplified,), "\n".join(staged), ctx, repairs).split("\n")
     kept, numbers = [], []
     for number, ln in enumerate(staged, start=1):
-        out, c = normalize.normalize_lines([ln])
-        if c:
-            repairs.update(c)
-        if not out:
+        ln = fix.apply((fix.normalize_spacing, fix.normalize_punctuation), ln, ctx, repairs)
+        if not ln:
             continue
-        ln = out[0]
         single = line_rules.undouble(ln)
         if single:
             ln = single
             repairs["doubled_line"] += 1
         kept.append(ln)
         numbers.append(number)
+    han = sum(map(len, staged)) or 1
+    traditional = ctx.traditional
     lost = sum(ln.count(mojibake.LOST) for ln in kept)
     script_name = "traditional" if traditional_chars > 0.05 * han else ("mixed" if traditional else "simplified")
-    return Prepared(ident, raw_file, digest, decoded.encoding, script_name, mirror, kept, numbers, repairs, lost)
+    return Prepared(ident, raw_file, digest, decoded.encoding, script_name, bool(ctx.mirror), kept, numbers,
+                    repairs, lost)
 
 
 def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
@@ -320,10 +224,20 @@ def _site_name(text: str) -> str | None:
     return None
 
 
-def clean_document(raw: bytes, raw_file: str, frequent: frozenset[str] = frozenset(),
-                   limits: Limits = DEFAULT_LIMITS) -> tuple[Record | Reject, list[RemovedLine]]:
-    """Both steps for one file."""
+def clean(raw: bytes, raw_file: str, frequent: frozenset[str] = frozenset(),
+          limits: Limits = DEFAULT_LIMITS) -> tuple[Record | Reject, list[RemovedLine]]:
+    """Both steps for one file: the record (or reject) and the lines removed from it."""
     prep = prepare(raw, raw_file, limits)
     if isinstance(prep, Reject):
         return prep, []
     return finish(prep, frequent, limits)
+
+
+def clean_document(raw: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Record | Reject:
+    """One raw file (bytes in any encoding) → a clean :class:`Record`, or a :class:`Reject`
+    with its reason. ``name`` is the file's path under the raw root (``raw_file``).
+
+    >>> clean_document("今天天气很好，我们去公园散步。".encode("gbk"), "a.txt").text
+    '今天天气很好，我们去公园散步。'
+    """
+    return clean(raw, name, limits=limits)[0]

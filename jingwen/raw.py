@@ -1,4 +1,4 @@
-"""What a release is made of, and whether the newest one is still current.
+"""Raw files: finding them, reading them, and whether the newest release is still current.
 
 Plain functions (no Prefect): the CLI answers "up to date" from here without
 starting a Prefect server, and the flow and ``jingwen serve`` list raw files
@@ -11,9 +11,10 @@ import json
 import os
 import pathlib
 
-from jingwen.cache import pipeline_fingerprint, suites_fingerprint
+from jingwen.cache import pipeline_fingerprint
 from jingwen.document import DEFAULT_LIMITS, Limits
-from jingwen.release.writer import releases
+from jingwen.release.versions import releases
+from jingwen.schema import Reject
 
 
 def display_name(path: str | bytes) -> str:
@@ -23,6 +24,11 @@ def display_name(path: str | bytes) -> str:
 
 def _refused(rel: str, reason: str, detail: str) -> dict:
     return {"raw_file": display_name(rel), "raw_sha256": "", "id": None, "reason": reason, "detail": detail}
+
+
+def suites_fingerprint(suites: list[dict]) -> str:
+    """A short hash of the expectation suites (a release records it in its inputs)."""
+    return hashlib.sha256(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
@@ -127,3 +133,33 @@ def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | No
     if not same_inputs(found[-1][1], inputs_of(raw_root, files, refused, limits, load_suites())):
         return None
     return up_to_date_summary(found[-1][1])
+
+
+def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
+    """The bytes of one raw file, or a reject when they cannot or must not be read."""
+    path = raw_root / raw_file
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return Reject(raw_file, "", "too_large", f"{size} bytes > max_bytes {limits.max_bytes}")
+        with open(path, "rb") as fh:
+            return fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+
+
+def raw_text(raw_root: pathlib.Path, row: dict) -> str | None:
+    """The raw file's text decoded as the record says it was (None if the file is gone or
+    its bytes are no longer those of the release)."""
+    path = raw_root / row["raw_file"]
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != row["raw_sha256"]:
+        return None
+    encoding = (row.get("encoding") or "utf-8").split(":")[-1].split("+")[0]
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")

@@ -28,18 +28,22 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from jingwen import dedup, document
-from jingwen.cache import (
+from jingwen.cache import PreparedCache, pipeline_fingerprint, prepare_batch
+from jingwen.document import Limits
+from jingwen.page.linefreq import LineSketch
+from jingwen.raw import display_name, read_raw
+from jingwen.schema import (
     PREPARED_SCHEMA,
-    PreparedCache,
+    RECORD_SCHEMA,
+    REJECT_SCHEMA,
+    REMOVED_SCHEMA,
+    Prepared,
+    Record,
+    Reject,
     from_row,
-    pipeline_fingerprint,
-    prepare_batch,
+    rejects_table,
     to_rows,
 )
-from jingwen.document import Limits, Prepared, Record, Reject
-from jingwen.page.linefreq import LineSketch
-from jingwen.raw import display_name
-from jingwen.release.writer import RECORD_SCHEMA, REJECT_SCHEMA, REMOVED_SCHEMA
 
 _PREPARED_SCHEMA = PREPARED_SCHEMA.append(pa.field("group", pa.string()))
 
@@ -60,19 +64,6 @@ def group_of(raw_file: str) -> str:
     """The site group of a raw file: its folder under the raw root ("" at the top)."""
     parent = pathlib.PurePosixPath(raw_file).parent.as_posix()
     return "" if parent == "." else parent
-
-
-def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
-    """The bytes of one raw file, or a reject when they cannot or must not be read."""
-    path = raw_root / raw_file
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return Reject(raw_file, "", "too_large", f"{size} bytes > max_bytes {limits.max_bytes}")
-        with open(path, "rb") as fh:
-            return fh.read(limits.max_bytes + 1)
-    except OSError as exc:
-        return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
 
 
 def prepare(raw_root: str, files: list[str], work: str, shard: int, limits: Limits,
@@ -253,8 +244,3 @@ def read_rejects(results: list[ShardResult], refused: list[dict] = ()) -> pa.Tab
     tables = [rejects_table(list(refused))] + [pq.read_table(r.paths["rejects"]) for r in results
                                                if "rejects" in r.paths]
     return pa.concat_tables([t.cast(REJECT_SCHEMA) for t in tables])
-
-
-def rejects_table(rejects: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist([{k: r.get(k) for k in REJECT_SCHEMA.names} for r in rejects],
-                                schema=REJECT_SCHEMA)

@@ -7,7 +7,6 @@ diff of its raw text against the cleaned text when the raw file is at hand.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import pathlib
 
 import pyarrow.dataset as ds
@@ -49,23 +48,6 @@ def find(release: pathlib.Path, key: str, raw_root: pathlib.Path | None = None) 
             if rejected:
                 return "reject", rejected[0], []
     raise NotFound(f"no record or reject with id or raw file {key!r} in {release}")
-
-
-def raw_text(raw_root: pathlib.Path, row: dict) -> str | None:
-    """The raw file's text decoded as the record says it was (None if the file is gone or
-    its bytes are no longer those of the release)."""
-    path = raw_root / row["raw_file"]
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != row["raw_sha256"]:
-        return None
-    encoding = (row.get("encoding") or "utf-8").split(":")[-1].split("+")[0]
-    try:
-        return data.decode(encoding, errors="replace")
-    except LookupError:
-        return data.decode("utf-8", errors="replace")
 
 
 def _styler(color: bool):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jingwen.release.writer import RECORD_SCHEMA
+from jingwen.schema import RECORD_SCHEMA
 from jingwen.text.chars import HAN, TONE_VOWELS
 
 EXPECTATIONS_DIR = pathlib.Path(os.environ.get(
@@ -114,6 +114,7 @@ def load_suites(directory: pathlib.Path = EXPECTATIONS_DIR) -> list[dict]:
 
 def validate_frame(df: pd.DataFrame, suites: list[dict]) -> ShardValidation:
     """Validate one shard's records with a fresh ephemeral GX context."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # runs are offline: no telemetry
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from conftest import gold_dir, score_script
 
-from jingwen.document import Reject, clean_document
+from jingwen.document import Reject, clean
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def score():
 
 def test_every_sample_matches_its_gold(samples, golds, score):
     for name, raw in samples.items():
-        record, _ = clean_document(raw, name)
+        record, _ = clean(raw, name)
         assert not isinstance(record, Reject), name
         gold = golds[name.rsplit(".", 1)[0]]
         row = score.score_doc(gold, dataclasses.asdict(record))
@@ -34,7 +34,7 @@ def test_every_sample_matches_its_gold(samples, golds, score):
 
 
 def test_repairs_are_counted(samples):
-    record, _ = clean_document(samples["000_1cf8922f1b3f8602.txt"], "000_1cf8922f1b3f8602.txt")
+    record, _ = clean(samples["000_1cf8922f1b3f8602.txt"], "000_1cf8922f1b3f8602.txt")
     repairs = {r["kind"]: r["count"] for r in record.repairs}
     assert repairs["pinyin_annotation"] == 518  # 517 visible, one more inside a misaligned span
     assert repairs["misaligned_gbk"] == 2
@@ -44,14 +44,14 @@ def test_repairs_are_counted(samples):
 
 
 def test_stable_id_and_rejects():
-    record, _ = clean_document("一篇很短的文章，但是有内容。".encode(), "a.txt")
-    again, _ = clean_document("一篇很短的文章，但是有内容。".encode(), "b.txt")
+    record, _ = clean("一篇很短的文章，但是有内容。".encode(), "a.txt")
+    again, _ = clean("一篇很短的文章，但是有内容。".encode(), "b.txt")
     assert record.id == again.id and len(record.id) == 16
-    empty, _ = clean_document(b"  \n\n", "empty.txt")
+    empty, _ = clean(b"  \n\n", "empty.txt")
     assert isinstance(empty, Reject) and empty.reason == "empty"
-    binary, _ = clean_document(bytes(range(256)) * 10, "x.bin")
+    binary, _ = clean(bytes(range(256)) * 10, "x.bin")
     assert isinstance(binary, Reject) and binary.reason == "binary"
-    footer, removed = clean_document("返回顶部\nCopyright © 2024 某某网 版权所有\n".encode(), "footer.txt")
+    footer, removed = clean("返回顶部\nCopyright © 2024 某某网 版权所有\n".encode(), "footer.txt")
     assert isinstance(footer, Reject) and footer.reason == "no_article"
     assert {r.reason for r in removed} == {"ui", "copyright"}
 
@@ -59,16 +59,16 @@ def test_stable_id_and_rejects():
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
 def test_a_sample_in_another_encoding_gives_the_same_record(samples, encoding):
     name = "003_dbbf224393a5418b.txt"
-    want, _ = clean_document(samples[name], name)
-    got, _ = clean_document(samples[name].decode("utf-8").encode(encoding), name)
+    want, _ = clean(samples[name], name)
+    got, _ = clean(samples[name].decode("utf-8").encode(encoding), name)
     assert got.text == want.text and got.title == want.title
     assert got.encoding.startswith(encoding.split("-sig")[0].replace("utf-16", "utf-16"))
 
 
 def test_a_whole_document_read_as_gbk_is_repaired(samples):
     name = "003_dbbf224393a5418b.txt"
-    want, _ = clean_document(samples[name], name)
+    want, _ = clean(samples[name], name)
     broken = samples[name].decode("utf-8").encode("utf-8").decode("gb18030", errors="replace")
-    got, _ = clean_document(broken.encode("utf-8"), name)
+    got, _ = clean(broken.encode("utf-8"), name)
     assert got.text == want.text
     assert any(r["kind"] == "utf8_as_gbk" for r in got.repairs)

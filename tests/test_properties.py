@@ -6,7 +6,7 @@ from conftest import DATA, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jingwen.document import Record, Reject, clean_document
+from jingwen.document import Record, Reject, clean
 from jingwen.fix import fix_line
 from jingwen.repair import mojibake, pinyin
 
@@ -45,7 +45,7 @@ CLEAN = _clean_lines()
 @SETTINGS
 @given(st.binary(max_size=3000))
 def test_cleaning_never_raises_on_bytes(raw):
-    result, removed = clean_document(raw, "any.txt")
+    result, removed = clean(raw, "any.txt")
     assert isinstance(result, (Record, Reject))
     if isinstance(result, Record):
         assert result.text and "\n\n" not in result.text
@@ -54,7 +54,7 @@ def test_cleaning_never_raises_on_bytes(raw):
 @SETTINGS
 @given(SCRAPE_TEXT)
 def test_cleaning_never_raises_on_text(text):
-    result, _ = clean_document(text.encode("utf-8"), "any.txt")
+    result, _ = clean(text.encode("utf-8"), "any.txt")
     assert isinstance(result, (Record, Reject))
 
 

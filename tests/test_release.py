@@ -21,13 +21,8 @@ from conftest import RAW, ROOT
 from jingwen import shards
 from jingwen.document import DEFAULT_LIMITS
 from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
-from jingwen.release.writer import (
-    RECORD_SCHEMA,
-    SCHEMA_FINGERPRINTS,
-    SCHEMA_VERSION,
-    schema_fingerprint,
-    write_release,
-)
+from jingwen.release.writer import write_release
+from jingwen.schema import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, rejects_table, schema_fingerprint
 from jingwen.validation import load_suites
 
 DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz",
@@ -309,7 +304,7 @@ def test_large_releases_stream_in_id_ranges(releases, tmp_path, monkeypatch):
         pq.write_table(part, halves[-1])
     pq.write_table(removed, tmp_path / "removed.parquet")
     monkeypatch.setattr(writing, "SHARD_TARGET_BYTES", max(1, one.nbytes // 3))
-    summary = writing.write_release(tmp_path / "out", "0.1.0", halves[::-1], shards.rejects_table([]),
+    summary = writing.write_release(tmp_path / "out", "0.1.0", halves[::-1], rejects_table([]),
                                     [str(tmp_path / "removed.parquet")])
     data = sorted((tmp_path / "out" / "0.1.0" / "data").glob("*.parquet"))
     assert len(data) >= 2 and summary.records == one.num_rows

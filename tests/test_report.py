@@ -104,7 +104,8 @@ def test_the_report_renders_offline_in_chromium(release, tmp_path):
 
         charts = evaluate("document.querySelectorAll('svg.chart').length")
         bars = evaluate("document.querySelectorAll('svg.chart rect').length")
-        visible = evaluate("[...document.querySelectorAll('svg.chart')].every(s => s.getBoundingClientRect().width > 300)")
+        visible = evaluate("[...document.querySelectorAll('svg.chart')]"
+                           ".every(s => s.getBoundingClientRect().width > 300)")
         text = evaluate("document.body.innerText")
         shot = browser.call("Page.captureScreenshot", session, format="png")["data"]
         browser.call("Runtime.evaluate", session, expression="1")  # collect late events

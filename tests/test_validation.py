@@ -3,7 +3,7 @@ import json
 
 import pandas as pd
 
-from jingwen.document import clean_document
+from jingwen.document import clean
 from jingwen.validation import EXPECTATIONS_DIR, load_suites, records_suite, validate_frame
 
 
@@ -16,7 +16,7 @@ def test_committed_suite_is_current():
 def test_bad_rows_are_named_and_good_rows_pass(samples):
     rows = []
     for name, raw in samples.items():
-        record, _ = clean_document(raw, name)
+        record, _ = clean(raw, name)
         rows.append(dataclasses.asdict(record))
     bad = dict(rows[0], id="0123456789abcdef", text="發(fā)展發(fā)展發(fā)展\n\n 尾巴 ")
     check = validate_frame(pd.DataFrame(rows + [bad]), load_suites())

@@ -27,7 +27,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from jingwen.release.writer import parse_version, sha256_file
+from jingwen.release.versions import parse_version, sha256_file
 
 INDEX = "releases.json"
 SUMS = "SHA256SUMS"

@@ -209,7 +209,8 @@ def render_report(manifest: dict, examples: list[dict]) -> str:
 <body><main>
 <h1>{_esc(title)}</h1>
 <p class="sub">created {_esc(manifest.get('created_at', ''))} · schema {_esc(manifest.get('schema_version', ''))} ·
-pipeline {_esc(manifest.get('pipeline_version', ''))} · raw root <code>{_esc(manifest.get('raw', {}).get('root', ''))}</code></p>
+pipeline {_esc(manifest.get('pipeline_version', ''))} ·
+raw root <code>{_esc(manifest.get('raw', {}).get('root', ''))}</code></p>
 <div class="cards">{''.join(f'<div class="card"><b>{v:,}</b>{_esc(k)}</div>' for k, v in cards)}</div>
 <h2>What happened</h2>
 <div class="grid">{''.join(charts)}</div>

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
 import json
 import os
 import pathlib
-import re
 import shutil
 import uuid
 from collections import Counter
@@ -38,100 +36,26 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from jingwen.document import PIPELINE_VERSION
+from jingwen.raw import raw_text
 from jingwen.release.card import render_card
 from jingwen.release.changes import Changes, compare, digests
 from jingwen.release.croissant import render_croissant
 from jingwen.release.report import length_bin, profile_counts, render_report
-from jingwen.show import raw_text
+from jingwen.release.versions import parse_version, releases, sha256_file
+from jingwen.schema import (
+    COLUMNS,
+    PIPELINE_VERSION,
+    RECORD_SCHEMA,
+    REJECT_SCHEMA,
+    REMOVED_SCHEMA,
+    SCHEMA_VERSION,
+    TEXT_COLUMNS,
+)
 
-SCHEMA_VERSION = "1.1.0"
 DATASET_NAME = "jingwen-zh-news"
 SHARD_TARGET_BYTES = 128 * 1024 * 1024   # uncompressed records per data shard (one in memory at a time)
 ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
 EXAMPLES = 3  # documents shown raw beside cleaned in report.html
-VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
-_REPAIR = pa.struct([("kind", pa.string()), ("count", pa.int64())])
-_CUT = pa.struct([("reason", pa.string()), ("count", pa.int64())])
-
-#: Column, type, description: the stable schema of the records (documented in the card).
-COLUMNS: list[tuple[str, pa.DataType, str]] = [
-    ("id", pa.string(), "Stable id: first 16 hex digits of the SHA-256 of the raw file's bytes."),
-    ("raw_file", pa.string(), "Path of the raw file relative to the raw root."),
-    ("raw_sha256", pa.string(), "SHA-256 of the raw file's bytes."),
-    ("title", pa.string(), "Headline; null where the scrape has none (never guessed from the body)."),
-    ("author", pa.string(), "Byline: person(s) or organisation; several names joined by 、."),
-    ("published_at", pa.string(), "ISO 8601 with +08:00 (a date alone where no time is given); null if unknown."),
-    ("source", pa.string(), "Outlet credited as origin (来源), e.g. 人民日报."),
-    ("site", pa.string(), "Site the page was scraped from, where the scrape shows it."),
-    ("text", pa.string(), "Article body: Simplified Chinese, one paragraph per line, normalized punctuation."),
-    ("repairs", pa.list_(_REPAIR), "Edits of the text by kind with counts (mojibake, pinyin, script, punctuation...)."),
-    ("cuts", pa.list_(_CUT), "Lines removed, by reason, with counts (details in removed_lines/)."),
-    ("encoding", pa.string(), "Encoding the raw bytes were decoded from."),
-    ("script", pa.string(), "Script of the raw text: simplified, traditional or mixed."),
-    ("mirror", pa.bool_(), "True when the raw page came from a pinyin-annotating mirror site."),
-    ("n_chars", pa.int64(), "Length of text in characters."),
-    ("lost_chars", pa.int64(), "Characters that could not be recovered (U+FFFD in text)."),
-    ("content_sha256", pa.string(), "SHA-256 of title, author, published_at, source, site and text: "
-                                    "equal for equal cleaned records."),
-    ("pipeline_version", pa.string(), "Version of the cleaning pipeline that produced the row."),
-    ("dup_cluster", pa.string(), "Near-duplicate cluster: the smallest id among the records whose texts are "
-                                 "near duplicates (MinHash estimate of 5-character-shingle Jaccard >= 0.7); "
-                                 "the record's own id when it has none."),
-    ("dup_cluster_size", pa.int64(), "Records of this release in the cluster (1: no near duplicate); weight "
-                                     "rows by 1/dup_cluster_size to count each story once."),
-]
-RECORD_SCHEMA = pa.schema([(name, typ) for name, typ, _ in COLUMNS])
-
-
-def schema_fingerprint(schema: pa.Schema = RECORD_SCHEMA) -> str:
-    """A short hash of the columns' names and types, in order."""
-    text = ";".join(f"{f.name}:{f.type}" for f in schema)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-#: Every schema version and its fingerprint. Changing RECORD_SCHEMA fails a test until
-#: SCHEMA_VERSION is bumped the semver way (a column added: minor; removed or retyped:
-#: major) and registered here.
-SCHEMA_FINGERPRINTS = {"1.0.0": "8a7f6fe7e983e9d4", "1.1.0": "af36406114f22f7e"}
-TEXT_COLUMNS = ("title", "author", "source", "site", "text")
-
-REJECT_SCHEMA = pa.schema([("raw_file", pa.string()), ("raw_sha256", pa.string()), ("id", pa.string()),
-                           ("reason", pa.string()), ("detail", pa.string())])
-REMOVED_SCHEMA = pa.schema([("id", pa.string()), ("raw_file", pa.string()), ("line", pa.int64()),
-                            ("reason", pa.string()), ("text", pa.string())])
-
-
-def parse_version(name: str) -> tuple[int, int, int] | None:
-    m = VERSION_RE.match(name)
-    return (int(m[1]), int(m[2]), int(m[3])) if m else None
-
-
-def releases(out_dir: pathlib.Path) -> list[tuple[tuple[int, int, int], pathlib.Path]]:
-    """Complete releases in ``out_dir``, oldest first."""
-    if not out_dir.is_dir():
-        return []
-    found = [(parse_version(p.name), p) for p in out_dir.iterdir() if p.is_dir()]
-    return sorted((v, p) for v, p in found if v and (p / "SHA256SUMS").exists())
-
-
-def next_version(out_dir: pathlib.Path) -> str:
-    """The next patch version after the newest release (``0.1.0`` for the first)."""
-    found = releases(out_dir)
-    if not found:
-        return "0.1.0"
-    major, minor, patch = found[-1][0]
-    return f"{major}.{minor}.{patch + 1}"
-
-
-def sha256_file(path: pathlib.Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def _parquet_writer(path: pathlib.Path, schema: pa.Schema, text_columns: Iterable[str]) -> pq.ParquetWriter:
     stats = [f.name for f in schema if f.name not in set(text_columns)]

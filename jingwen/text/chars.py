@@ -16,10 +16,14 @@ HAN_RUN_RE = re.compile(f"[{HAN}]+")
 
 #: Full-width Chinese punctuation that belongs to running Chinese text.
 CJK_PUNCT = "，。、；：？！（）“”‘’《》〈〉「」『』【】…—·～"
-#: Punctuation that ends a sentence in Chinese prose.
-SENTENCE_END = "。！？…"
-#: Characters that count as "Chinese" when deciding whether a neighbour touches Chinese text.
-CHINESE_RE = re.compile(f"[{HAN}{re.escape(CJK_PUNCT)}\u3000]")
+
+#: The C1 control characters U+0080-U+009F (what a Latin-1 decoder makes of bytes 0x80-0x9F),
+#: as a string of the characters themselves (usable in ``str.strip`` and as a regex class body).
+C1_CONTROLS = "".join(map(chr, range(0x80, 0xA0)))
+C1_RE = re.compile(f"[{C1_CONTROLS}]")
+#: The Private Use Area of the BMP as a regex class body.
+PRIVATE_USE = "\ue000-\uf8ff"
+PRIVATE_USE_RE = re.compile(f"[{PRIVATE_USE}]")
 
 #: Pinyin letters with tone marks (and ü), used to recognise readings.
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -34,11 +38,6 @@ def is_han(ch: str) -> bool:
 def han_count(text: str) -> int:
     """Number of CJK ideographs in ``text``."""
     return sum(len(m) for m in HAN_RUN_RE.findall(text))
-
-
-def touches_chinese(ch: str) -> bool:
-    """True when ``ch`` is an ideograph, full-width Chinese punctuation or U+3000."""
-    return bool(ch) and bool(CHINESE_RE.match(ch))
 
 
 def char_class(chars: Iterable[str]) -> str:
