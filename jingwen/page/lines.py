@@ -43,7 +43,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jingwen.page import metadata
+import numpy as np
+
+from jingwen.page import linemodel, metadata
 from jingwen.text.chars import han_count
 
 CONTENT = "content"
@@ -234,9 +236,8 @@ def undouble(text: str) -> str | None:
     return None
 
 
-def classify(texts: list[str], frequent: frozenset[str] = frozenset()) -> list[str]:
-    """A label for every line (see the module docstring). ``frequent`` holds lines
-    that recur across many documents of the run."""
+def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tuple[list[Line], list[str | None]]:
+    """The lines and what the hand rules say of each (None: nothing, i.e. content so far)."""
     lines = [Line.of(t) for t in texts]
     labels: list[str | None] = [strong_label(ln) for ln in lines]
     for i, ln in enumerate(lines):
@@ -248,8 +249,109 @@ def classify(texts: list[str], frequent: frozenset[str] = frozenset()) -> list[s
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
     _label_tail(lines, labels)
+    return lines, labels
+
+
+def classify(texts: list[str], frequent: frozenset[str] = frozenset(),
+             model: linemodel.LineModel | None | bool = True) -> list[str]:
+    """A label for every line (see the module docstring). ``frequent`` holds lines
+    that recur across many documents of the run; ``model`` is the fitted line model
+    (True: the committed one; None or False: the rules alone)."""
+    lines, labels = rule_labels(texts, frequent)
+    if model is True:
+        model = linemodel.default()
+    if model:
+        _label_by_model(model, lines, labels)
     _label_duplicates(lines, labels)
     return [lab or CONTENT for lab in labels]
+
+
+#: Labels the model may give; title, byline and dateline are the rules' alone (they feed fields).
+MODEL_CLASSES = ("content", "title", "byline", "dateline", "navigation", "ui", "credit", "copyright", "related",
+                 "pagination", "promo", "caption", "spam", "other")
+#: Rule labels the model reads as features (the rest are rare and grouped as "other rule").
+_RULE_FEATURES = ("spam", "navigation", "ui", "credit", "caption", "related", "pagination", "dateline", "title",
+                  "byline", "copyright", "promo", "duplicate", "print_edition", "original_title", "end_mark")
+#: Cut a line the rules kept when the model gives content less than this ...
+CUT_BELOW = 0.2
+#: ... and keep a line the rules cut when the model gives content more than this.
+KEEP_ABOVE = 0.85
+#: Rule labels the model never overturns (their shape is certain, or they feed the fields).
+_FIRM = frozenset({TITLE, BYLINE, DATELINE, "spam", "frequent", "print_edition", "original_title", "end_mark"})
+_FUNCTION_CHARS = frozenset("的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如")
+
+
+def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """One row of features per line: shape, position, neighbours and the rules' label."""
+    n = len(lines)
+    prose = [ln.is_prose() for ln in lines]
+    first = next((i for i in range(n) if prose[i] and labels[i] is None), n)
+    last = max((i for i in range(n) if prose[i] and labels[i] is None), default=-1)
+    shortish = [not p and ln.length <= 40 for p, ln in zip(prose, lines)]
+    run = [0] * n
+    i = 0
+    while i < n:  # runs of short lines that are not prose
+        j = i
+        while j < n and shortish[j]:
+            j += 1
+        for k in range(i, j):
+            run[k] = j - i
+        i = max(j, i + 1)
+    names: list[str] = []
+    rows = []
+    for i, ln in enumerate(lines):
+        t = ln.text
+        length = max(1, ln.length)
+        near = min((abs(i - j) for j in (first, last) if 0 <= j < n), default=n)
+        f = {
+            "log_length": np.log1p(ln.length), "han_share": ln.han_share, "sentence_punct": min(ln.sentence_punct, 5),
+            "ends_sentence": float(bool(_SENTENCE_END_RE.search(t))),
+            "punct_density": len(_ANY_PUNCT_RE.findall(t)) / length, "separators": min(ln.separators, 6),
+            "digit_share": sum(c.isdigit() for c in t) / length,
+            "latin_share": sum(c.isascii() and c.isalpha() for c in t) / length,
+            "function_chars": sum(c in _FUNCTION_CHARS for c in t) / max(1, ln.han),
+            "prose": float(prose[i]), "title_shaped": float(is_title_shaped(ln)),
+            "dateline_shaped": float(is_dateline(ln)),
+            "byline_names": float(ln.length <= _SHORT and bool(metadata.byline_names(t))),
+            "ui_tokens": float(_ui_tokens(t)), "bracketed": float(t[:1] in "【[(（「" or t[-1:] in "】])）」"),
+            "pipes": min(t.count("|") + t.count("｜"), 5), "short_10": float(ln.length <= 10),
+            "short_25": float(ln.length <= 25), "position": i / max(1, n - 1), "from_end": (n - 1 - i) / max(1, n - 1),
+            "before_body": float(i < first), "after_body": float(i > last), "near_body": min(near, 10) / 10,
+            "short_run": min(run[i], 10) / 10, "prev_prose": float(i > 0 and prose[i - 1]),
+            "next_prose": float(i + 1 < n and prose[i + 1]),
+            "title_shaped_near": sum(is_title_shaped(lines[j]) for j in range(max(0, i - 3), min(n, i + 4))) / 7,
+            "weak_copyright": float(_COPYRIGHT_RE.search(t) is not None),
+            "weak_promo": float(_PROMO_RE.search(t) is not None),
+            "related_header_above": float(any(labels[j] == "related" for j in range(max(0, i - 8), i))),
+            "rule_none": float(labels[i] is None),
+        }
+        for rule in _RULE_FEATURES:
+            f["rule_" + rule] = float(labels[i] == rule)
+        f["rule_other"] = float(labels[i] is not None and labels[i] not in _RULE_FEATURES)
+        if not names:
+            names = list(f)
+        rows.append([f[k] for k in names])
+    return np.array(rows, dtype=float).reshape(n, len(names) or 1), tuple(names)
+
+
+def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[str | None]) -> None:
+    """The fitted model cuts lines the rules kept when it is sure they are not article
+    text, and keeps lines the soft rules cut when it is sure they are."""
+    if not lines:
+        return
+    x, _ = line_features(lines, labels)
+    p = model.probabilities(x)
+    content = model.classes.index(CONTENT)
+    cut_reasons = [k for k, c in enumerate(model.classes) if c not in (CONTENT, TITLE, BYLINE, DATELINE)]
+    kept = [i for i, lab in enumerate(labels) if lab is None and lines[i].is_prose()]
+    first, last = (kept[0], kept[-1]) if kept else (len(lines), -1)
+    for i, lab in enumerate(labels):
+        inside = first < i < last and lines[i].is_prose()  # a paragraph between paragraphs stays
+        if lab is None and not inside and p[i, content] < CUT_BELOW:
+            best = max(cut_reasons, key=lambda k: p[i, k])
+            labels[i] = model.classes[best]
+        elif lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE:
+            labels[i] = None
 
 
 def _body_start(lines: list[Line], labels: list[str | None]) -> int:

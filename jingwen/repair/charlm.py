@@ -27,6 +27,8 @@ from jingwen.text.chars import CJK_PUNCT
 
 #: A clean news sentence scores about 6-8; mojibake 11-16.
 READS_LIKE_TEXT = 9.5
+#: How much a repair must lower the cost (nats per character) to win.
+MARGIN = 2.0
 #: :meth:`CharLM.quick_cost` of a character never seen in running text; clean text
 #: scores 6.3-6.9 on it, GBK read as Big5 or the reverse 15-18, Korean read as GBK 11.
 UNSEEN = 20.0
@@ -62,7 +64,7 @@ class CharLM:
     """Word-unigram model over jieba's dictionary, scoring runs of ideographs by their
     most probable segmentation (like jieba's own DAG), plus flat costs for the rest."""
 
-    def __init__(self, lex: lexicon.Lexicon):
+    def __init__(self, lex: lexicon.Lexicon) -> None:
         self.words = lex.words
         longest: dict[str, int] = {}
         for w in lex.words:
@@ -83,7 +85,7 @@ class CharLM:
         total = sum(lex.text_unigrams.values())
         self.char_costs = {c: math.log(total / n) for c, n in lex.text_unigrams.items() if n}
 
-    @functools.lru_cache(maxsize=262144)
+    @functools.lru_cache(maxsize=262144)  # noqa: B019 - one CharLM per process (model()), never freed
     def bigram_cost(self, prev: str, ch: str) -> float:
         """-log P(ch | prev) in running text: absolute discounting backed off to how many
         different characters ``ch`` follows (Kneser-Ney style). ``prev`` "\\n" is a line start."""
@@ -96,7 +98,7 @@ class CharLM:
         backoff = (_DISCOUNT * self.followers.get(prev, 0) + 1.0) / n_prev
         return -math.log(seen + backoff * p_cont)
 
-    @functools.lru_cache(maxsize=262144)
+    @functools.lru_cache(maxsize=262144)  # noqa: B019 - one CharLM per process (model()), never freed
     def word_cost(self, word: str) -> float:
         """-log P(word); a single character that is not a word of its own is scored
         from its frequency inside words, discounted."""
@@ -155,7 +157,7 @@ class CharLM:
             prev = key
         return out
 
-    @functools.lru_cache(maxsize=262144)
+    @functools.lru_cache(maxsize=262144)  # noqa: B019 - one CharLM per process (model()), never freed
     def prior(self, prev: str, new: str) -> float:
         """A cheap estimate of the cost of the characters of ``new`` after ``prev`` (one
         character, or empty): each one's flat or single-character word cost, plus its

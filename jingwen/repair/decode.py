@@ -38,6 +38,8 @@ _UTF8_DAMAGE = 0.002
 
 @dataclass(frozen=True)
 class Decoded:
+    """Decoded text and the evidence for it: the encoding used, how many characters were lost."""
+
     text: str
     encoding: str
     lost: int  # characters that could not be decoded (U+FFFD in ``text``)

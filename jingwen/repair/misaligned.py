@@ -34,15 +34,16 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from jingwen.repair import charlm
-from jingwen.repair.charlm import READS_LIKE_TEXT
-from jingwen.repair.mojibake import LOST, MARGIN, _gbk_rejects, _suspect_re, in_word
+from jingwen.repair.charlm import MARGIN, READS_LIKE_TEXT
+from jingwen.repair.clues import LOST, gbk_rejects, in_word, suspect_re
 from jingwen.text import lexicon
 from jingwen.text.chars import HAN, is_han
 
-_GB = "gbk"
+_GBK = "gbk"
 _GB18030 = "gb18030"     # garbled runs may hold private-use characters of GBK's user area
 _MAX_SHIFT_BACK = 8      # how far before the first suspicious character the damage may start
 _MAX_RUN_BACK = 60       # how far before a resync U+FFFD the damage may start
@@ -80,7 +81,7 @@ def _chars_with_byte(byte: int, position: int) -> tuple[str, ...]:
     for other in range(0x40, 0xFF):
         pair = bytes([byte, other]) if position == 0 else bytes([other, byte])
         try:
-            ch = pair.decode(_GB)
+            ch = pair.decode(_GBK)
         except UnicodeDecodeError:
             continue
         if len(ch) == 1 and ((is_han(ch) and uni.get(ch, 0) >= _COMMON) or ch in _PUNCT):
@@ -111,21 +112,21 @@ def _common_chars() -> tuple[str, ...]:
     out = list(_PUNCT)
     for c in sorted((c for c, n in uni.items() if n >= 2000), key=lambda c: -uni[c])[:4000]:
         try:
-            if len(c.encode(_GB)) == 2:
+            if len(c.encode(_GBK)) == 2:
                 out.append(c)
         except UnicodeEncodeError:
             pass
     return tuple(out)
 
 
-def _fits_resync(chars, next_char: str) -> list[str]:
+def _fits_resync(chars: Iterable[str], next_char: str) -> list[str]:
     """The characters whose trail byte a GBK decoder would give up on before ``next_char``."""
     nxt = next_char.encode(_GB18030, errors="replace")[0]
-    rejects = _gbk_rejects()
-    return [c for c in chars if (c.encode(_GB)[1], nxt) in rejects]
+    rejects = gbk_rejects()
+    return [c for c in chars if (c.encode(_GBK)[1], nxt) in rejects]
 
 
-def _choose(left: str, options, right: str, bonus: dict[str, float] | None = None) -> str:
+def _choose(left: str, options: Sequence[str], right: str, bonus: dict[str, float] | None = None) -> str:
     """The option that makes ``left + option + right`` cheapest under the language model
     (long option lists are first cut to the best by running-text bigrams alone)."""
     model = charlm.model()
@@ -167,7 +168,7 @@ def _run_bounds(line: str, i: int) -> tuple[int, int, bool]:
     return a, b, b < len(line) and line[b] == LOST
 
 
-def _shifts(line: str, a: int, b: int, hole: bool, ks: list[int]):
+def _shifts(line: str, a: int, b: int, hole: bool, ks: list[int]) -> Iterator[_Candidate]:
     """Every way to re-align the run [a, b): for each damage point k and operation."""
     for k in ks:
         try:
@@ -247,7 +248,7 @@ def _trigger_re() -> re.Pattern:
     """Where misalignment shows: a character clean text rarely holds, the U+FFFD of a
     decoder getting back in step, or one ASCII character (a stripped or replaced lead
     byte) between ideographs."""
-    return re.compile(f"{_suspect_re().pattern}|\ufffd|(?<=[{HAN}])[!-~](?=[{HAN}])")
+    return re.compile(f"{suspect_re().pattern}|\ufffd|(?<=[{HAN}])[!-~](?=[{HAN}])")
 
 
 def _runs_for(line: str, j: int) -> tuple[int, int, bool, list[int]] | None:

@@ -3,8 +3,8 @@
 Each ``fix_*`` function takes one line and returns the line and how many spans it
 repaired. A fix proposes candidates by really re-encoding the suspicious span
 and decoding the bytes another way; :mod:`charlm` referees: a candidate wins
-only if it lowers the span's cost by :data:`MARGIN` and reads like real text
-(:data:`charlm.READS_LIKE_TEXT`). Clean text never reaches the referee: cheap
+only if it lowers the span's cost by :data:`charlm.MARGIN` and reads like real
+text (:data:`charlm.READS_LIKE_TEXT`). Clean text never reaches the referee: cheap
 regex pre-filters send it through untouched.
 
 Damage handled (all seen in real scrapes):
@@ -28,26 +28,21 @@ from collections import Counter
 from collections.abc import Callable
 
 from jingwen.repair import charlm
-from jingwen.repair.charlm import READS_LIKE_TEXT
-from jingwen.text import lexicon, script
-from jingwen.text.chars import char_class
+from jingwen.repair.charlm import MARGIN, READS_LIKE_TEXT
+from jingwen.repair.clues import LOST, gbk_rejects, in_word, suspect_re  # callers read mojibake.LOST
+from jingwen.repair.misaligned import fix_misaligned_gbk
+from jingwen.text import script
+from jingwen.text.chars import C1_CONTROLS, C1_RE, PRIVATE_USE_RE
 
-#: How much a candidate must lower the cost (nats per character) to win.
-MARGIN = 2.0
-#: A repair that has to guess more than this share of a span's characters does not fire.
-MAX_GUESSED_SHARE = 0.25
 #: UTF-8 Chinese is three bytes a character: guessing one byte in six is one per two characters.
 MAX_GUESSED_BYTES = 1 / 6
 
-LOST = "\ufffd"
-_GB = "gb18030"      # any GB label is decoded as GB18030, a superset of GBK and GB2312
-_BIG5 = "cp950"      # Big5 with the Microsoft extensions browsers use
+_GB18030 = "gb18030"  # any GB label is decoded as GB18030, a superset of GBK and GB2312
+_BIG5 = "cp950"       # Big5 with the Microsoft extensions browsers use
 
 # -- pre-filters -------------------------------------------------------------
 
 _HIGH_LATIN1_RE = re.compile("[\u0080-\u00ff]")
-_C1 = "".join(map(chr, range(0x80, 0xA0)))
-_C1_RE = re.compile(f"[{_C1}]")
 #: Latin-1 characters that are ordinary in Chinese text (姓名·外国人, 3×4, ±5%, 30°, ¥100, ©)
 #: do not by themselves send a line to the repairs.
 _LATIN1_SIGNAL_RE = re.compile("[\u0080-\u00a4\u00a6-\u00a8\u00aa-\u00ad\u00af\u00b2-\u00b6\u00b8-\u00d6"
@@ -56,46 +51,9 @@ _NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
 _KUNKUN_RE = re.compile("(?:锟斤拷)+")
 
 
-@functools.lru_cache(maxsize=1)
-def _suspect_re() -> re.Pattern:
-    """Characters that clean Chinese text rarely contains: Han characters outside the
-    ~6,400 most frequent (after folding Traditional to Simplified), kana, hangul,
-    bopomofo, box drawing, private use, U+FFFD."""
-    from jingwen.text import lexicon, script
-
-    uni = lexicon.load().unigrams
-    ranked = sorted(uni.items(), key=lambda kv: -kv[1])
-    total = sum(uni.values())
-    common: set[str] = set()
-    acc = 0
-    for ch, n in ranked:
-        if acc > 0.999 * total:
-            break
-        common.add(ch)
-        acc += n
-    table = script.tables().table
-    for trad, simp in table.items():
-        if simp in common:
-            common.add(chr(trad))
-    allowed = char_class(common)
-    return re.compile(f"[\u3040-\u30ff\u3100-\u312f\uac00-\ud7af\u2500-\u257f\ue000-\uf8ff\ufffd]"
-                      f"|(?=[\u3400-\u9fff\uf900-\ufaff])[^{allowed}]")
-
-
-#: A rare character that makes a word this frequent with a neighbour is ordinary text (福祉).
-IN_WORD_FREQ = 20
-
-
-def in_word(text: str, i: int) -> bool:
-    """True when the character at ``i`` makes a dictionary word with a neighbour."""
-    words = lexicon.load().words
-    return (i > 0 and words.get(text[i - 1:i + 1], 0) >= IN_WORD_FREQ) or \
-        words.get(text[i:i + 2], 0) >= IN_WORD_FREQ
-
-
 def has_suspect(text: str) -> bool:
     """A character clean text rarely holds, outside any dictionary word."""
-    return any(not in_word(text, m.start()) for m in _suspect_re().finditer(text))
+    return any(not in_word(text, m.start()) for m in suspect_re().finditer(text))
 
 
 def looks_suspect(text: str) -> bool:
@@ -182,11 +140,11 @@ def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
         last = _last_non_ascii(run)
         start = m.start() + first
         # C1 controls at the edges of a run are often stray bytes, not mojibake: try without them
-        trimmed = start + len(run[first:]) - len(run[first:].lstrip(_C1))
+        trimmed = start + len(run[first:]) - len(run[first:].lstrip(C1_CONTROLS))
         starts = dict.fromkeys((start, trimmed))
         ends = dict.fromkeys(e for e in (m.start() + last + 1, m.start() + last + 2) if e <= m.end())
         for s0, end in ((s0, e) for s0 in starts for e in ends):
-            span = line[s0:end].rstrip(_C1) if s0 != start else line[s0:end]
+            span = line[s0:end].rstrip(C1_CONTROLS) if s0 != start else line[s0:end]
             best = _best_single_byte(span) if span else None
             if best:
                 kind, fixed = best
@@ -225,7 +183,7 @@ def _best_single_byte(span: str, depth: int = 0) -> tuple[str, str] | None:
     # U+00A0 (a UTF-8 continuation byte read as Latin-1) is often saved as a plain space
     restored = _SPACE_AFTER_HIGH_RE.sub(b"\xa0", data)
     best: tuple[float, str, str] | None = None
-    for codec, kind in (("utf-8", "utf8_as_latin1"), (_GB, "gbk_as_latin1"), (_BIG5, "big5_as_latin1")):
+    for codec, kind in (("utf-8", "utf8_as_latin1"), (_GB18030, "gbk_as_latin1"), (_BIG5, "big5_as_latin1")):
         cand = _decode(data, codec)
         if cand is None and restored != data:
             cand = _decode(restored, codec)
@@ -279,7 +237,7 @@ def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
     (``right``: the text after the span, empty at the end of a line)."""
     if "?" not in span and LOST not in span:  # the common case, at C speed
         try:
-            data = span.encode(_GB)
+            data = span.encode(_GB18030)
         except UnicodeEncodeError:
             return None, 0
         text = _decode(data, "utf-8")
@@ -291,7 +249,7 @@ def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
             parts.append(None)
             continue
         try:
-            parts.append(ch.encode(_GB))
+            parts.append(ch.encode(_GB18030))
         except UnicodeEncodeError:
             return None, 0
     holes = [i for i, p in enumerate(parts) if p is None]
@@ -327,34 +285,12 @@ _SCORED = 24
 TRADITIONAL_GUESS_PENALTY = 4.0
 
 
-@functools.lru_cache(maxsize=2)
-def _gbk_rejects(codec: str = "gbk") -> frozenset[tuple[int, int]]:
-    """Byte pairs (lead, next) on which a GBK decoder fails and emits U+FFFD for the lead.
-
-    ``gbk`` (Python, iconv) rejects GBK's user-defined areas; ``gb18030`` (what browsers
-    use for any GB label) maps them to private-use characters and rejects far fewer."""
-    bad = set()
-    for lead in range(0x80, 0x100):
-        for nxt in range(0x100):
-            try:
-                text = bytes([lead, nxt]).decode(codec)
-            except UnicodeDecodeError:
-                bad.add((lead, nxt))
-                continue
-            if len(text) != 1:  # gb18030 reads a four-byte sequence's first half as garbage
-                bad.add((lead, nxt))
-    return frozenset(bad)
-
-
-_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-
-
 def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
     """The bytes a U+FFFD can stand for: a GBK decoder only gives up on a byte that makes
     an invalid pair with the byte after it (any byte at the end of a run)."""
     if next_byte is None:
         return list(_CONTINUATION)
-    rejects = _gbk_rejects(codec)
+    rejects = gbk_rejects(codec)
     return [b for b in _CONTINUATION if (b, next_byte) in rejects]
 
 
@@ -373,7 +309,7 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibak
         return None
     model = charlm.model()
     trad = script.tables().trad_only
-    codec = "gb18030" if _PRIVATE_USE_RE.search(mojibake_text) else "gbk"
+    codec = _GB18030 if PRIVATE_USE_RE.search(mojibake_text) else "gbk"
     known_chars = "".join(x for x in slots if isinstance(x, str))
     penalty = 0.0 if not trad.isdisjoint(known_chars) else TRADITIONAL_GUESS_PENALTY
     hole_at = [i for i, x in enumerate(slots) if not isinstance(x, str)]
@@ -419,7 +355,11 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibak
     return beams[0][1]
 
 
-def _utf8_slots(parts: list[bytes | None]) -> list[str | tuple[int, tuple[int | None, ...], tuple[int | None, ...]]] | None:
+#: A character of a UTF-8 stream with holes: known (a string) or (lead byte, other bytes, bytes after them).
+_Slot = str | tuple[int, tuple[int | None, ...], tuple[int | None, ...]]
+
+
+def _utf8_slots(parts: list[bytes | None]) -> list[_Slot] | None:
     """The characters of a UTF-8 byte stream with holes (None): a known character as a
     string, a character with holes as (lead byte, its other bytes with None for the
     holes, the byte after each of them). None when the stream is not UTF-8."""
@@ -487,7 +427,7 @@ def fix_big5_gbk_swap(line: str) -> tuple[str, Counter]:
     Only spans with characters that clean text rarely contains are tried.
     """
     fixes: Counter = Counter()
-    suspect = _suspect_re()
+    suspect = suspect_re()
     if not suspect.search(line):
         return line, fixes
     out, pos = [], 0
@@ -496,7 +436,7 @@ def fix_big5_gbk_swap(line: str) -> tuple[str, Counter]:
         if len(span) < 3 or not suspect.search(span):  # two characters are no evidence
             continue
         best: tuple[float, str, str] | None = None
-        for enc, dec, kind in ((_GB, _BIG5, "big5_as_gbk"), (_BIG5, _GB, "gbk_as_big5")):
+        for enc, dec, kind in ((_GB18030, _BIG5, "big5_as_gbk"), (_BIG5, _GB18030, "gbk_as_big5")):
             try:
                 data = span.encode(enc)
             except UnicodeEncodeError:
@@ -537,10 +477,7 @@ def fix_lost_markers(line: str) -> tuple[str, Counter]:
 Fix = Callable[[str], tuple[str, Counter]]
 
 
-def _fixes() -> tuple[Fix, ...]:
-    from jingwen.repair.misaligned import fix_misaligned_gbk
-
-    return (fix_single_byte_mojibake, fix_utf8_as_gbk, fix_big5_gbk_swap, fix_misaligned_gbk)
+_FIXES: tuple[Fix, ...] = (fix_single_byte_mojibake, fix_utf8_as_gbk, fix_big5_gbk_swap, fix_misaligned_gbk)
 
 
 MAX_LAYERS = 3
@@ -557,8 +494,8 @@ def repair_line(line: str) -> tuple[str, Counter]:
     """
     total: Counter = Counter()
     line = _repair_rounds(line, total)
-    if _C1_RE.search(line):
-        line, n = _C1_RE.subn("", line)
+    if C1_RE.search(line):
+        line, n = C1_RE.subn("", line)
         total["control_char"] += n
         line = _repair_rounds(line, total)
     line, c = fix_lost_markers(line)
@@ -584,7 +521,7 @@ def _repair_rounds(line: str, total: Counter) -> str:
     if looks_suspect(line) and not is_japanese(line):
         for _ in range(MAX_LAYERS):
             changed = False
-            for fix in _fixes():
+            for fix in _FIXES:
                 line, c = fix(line)
                 if c:
                     total.update(c)

@@ -40,6 +40,7 @@ class Lexicon:
     names: frozenset[str]          # words jieba tags as personal names (nr)
 
     def word_freq(self, word: str) -> int:
+        """Frequency of ``word`` in jieba's dictionary (0 when it is not a word)."""
         return self.words.get(word, 0)
 
 

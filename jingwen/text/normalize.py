@@ -1,8 +1,14 @@
 """Normalization to the conventions of a clean record.
 
-Each ``normalize_*`` function takes text and returns the text and how many
-edits it made; :func:`normalize` runs them in order and returns the counts by
-kind. The rules (see ``docs/conventions.md``):
+Each function does one kind of edit and returns the text with how many edits it
+made (``normalize_entities``, ``normalize_unicode``, ``normalize_fullwidth``,
+``normalize_punctuation``) or the counts by kind (``before_repair``,
+``remove_invisible``, ``normalize_chars``, ``normalize_lines``);
+``normalize_newlines`` and ``normalize_line_space`` return the text only.
+:func:`before_repair` runs before the mojibake repairs, :func:`normalize_chars`
+on the whole text after them, :func:`normalize_line_space` and
+:func:`normalize_punctuation` on each line (:func:`normalize_lines` runs both
+over a list of lines). The rules (see ``docs/conventions.md``):
 
 * HTML entities decoded; Unicode NFC;
 * full-width Latin letters and digits become half width (full-width
@@ -22,19 +28,22 @@ import re
 import unicodedata
 from collections import Counter
 
-from jingwen.text.chars import CJK_PUNCT, HAN, count_differences
+from jingwen.text.chars import C1_RE, CJK_PUNCT, HAN, PRIVATE_USE, PRIVATE_USE_RE, count_differences
 
 # -- characters ------------------------------------------------------------------
 
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+#: Zero-width characters and bidi controls (regex class bodies, like the two below).
+_ZERO_WIDTH = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_FULLWIDTH = "\uff01-\uff5e\uff61-\uff64"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}\u00ad]")  # and the soft hyphen
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
 #: Full-width digits and Latin letters become half width; full-width punctuation and
 #: symbols (，：％｜＋…) are left as the text has them.
 _FULLWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp - 0xFEE0).isalnum()}
 _FULLWIDTH_TABLE.update({0xFF61: "。", 0xFF64: "、", 0xFF62: "「", 0xFF63: "」"})
-_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\uff61-\uff64]")
+_FULLWIDTH_RE = re.compile(f"[{_FULLWIDTH}]")
 
 
 def normalize_entities(text: str) -> tuple[str, int]:
@@ -71,11 +80,9 @@ def normalize_fullwidth(text: str) -> tuple[str, int]:
     return out, count_differences(text, out)
 
 
-_C1_RE = re.compile("[\x80-\x9f]")
 _LATIN1_LETTER_RE = re.compile("[\xa0-\xff]")
-
-
-_ZERO_WIDTH_EARLY_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+#: The soft hyphen (U+00AD) is a Latin-1 character: mojibake may hold it, so it stays until after the repairs.
+_ZERO_WIDTH_EARLY_RE = re.compile(f"[{_ZERO_WIDTH}]")
 
 
 def before_repair(text: str) -> tuple[str, Counter]:
@@ -89,8 +96,8 @@ def before_repair(text: str) -> tuple[str, Counter]:
     text, n = _ZERO_WIDTH_EARLY_RE.subn("", text)
     if n:
         counts["zero_width"] += n
-    if _C1_RE.search(text) and not _LATIN1_LETTER_RE.search(text):
-        text, n = _C1_RE.subn("", text)
+    if C1_RE.search(text) and not _LATIN1_LETTER_RE.search(text):
+        text, n = C1_RE.subn("", text)
         counts["control_char"] += n
     return text, counts
 
@@ -99,7 +106,7 @@ def remove_invisible(text: str) -> tuple[str, Counter]:
     """Drop zero-width and control characters; private-use characters become a space."""
     counts: Counter = Counter()
     for kind, rx, repl in (("zero_width", _ZERO_WIDTH_RE, ""), ("control_char", _CONTROL_RE, ""),
-                           ("private_use", _PRIVATE_USE_RE, " ")):
+                           ("private_use", PRIVATE_USE_RE, " ")):
         text, n = rx.subn(repl, text)
         if n:
             counts[kind] += n
@@ -216,8 +223,7 @@ def normalize_line_space(line: str) -> str:
 
 # -- all together ---------------------------------------------------------------------
 
-_CHARS_WORK_RE = re.compile("[&\uff01-\uff5e\uff61-\uff64\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
-                            "\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+_CHARS_WORK_RE = re.compile(f"[&{_FULLWIDTH}{_ZERO_WIDTH}\u00ad{_CONTROL}{PRIVATE_USE}]")
 _PUNCT_WORK_RE = re.compile(r"[,:;?!()\"'.…]|--|－－|。。。")
 
 

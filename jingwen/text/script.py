@@ -55,6 +55,7 @@ class _Tables:
 
 @functools.lru_cache(maxsize=1)
 def tables() -> _Tables:
+    """The conversion tables, built once from opencc's dictionaries and jieba's word frequencies."""
     ts = _opencc_dict("TSCharacters.txt")
     targets = {v for _, vals in ts for v in vals}
     keys = {k for k, _ in ts}
