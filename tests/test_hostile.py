@@ -96,7 +96,8 @@ def _corpus(raw: pathlib.Path, n: int) -> None:
     raw.mkdir()
     samples = [p.read_bytes() for p in sorted(RAW.glob("*.txt"))]
     for i in range(n):
-        (raw / f"{i:05d}.txt").write_bytes(samples[i % len(samples)] + f"\n（编号{i}）".encode())
+        body = samples[i % len(samples)].replace(b"\n", f"\n本文是第{i}份样本。\n".encode(), 1)
+        (raw / f"{i:05d}.txt").write_bytes(body)
 
 
 def test_a_run_killed_at_any_moment_leaves_only_complete_releases(tmp_path):

@@ -273,9 +273,9 @@ MODEL_CLASSES = ("content", "title", "byline", "dateline", "navigation", "ui", "
 _RULE_FEATURES = ("spam", "navigation", "ui", "credit", "caption", "related", "pagination", "dateline", "title",
                   "byline", "copyright", "promo", "duplicate", "print_edition", "original_title", "end_mark")
 #: Cut a line the rules kept when the model gives content less than this ...
-CUT_BELOW = 0.2
+CUT_BELOW = 0.1
 #: ... and keep a line the rules cut when the model gives content more than this.
-KEEP_ABOVE = 0.85
+KEEP_ABOVE = 0.5
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
 _FIRM = frozenset({TITLE, BYLINE, DATELINE, "spam", "frequent", "print_edition", "original_title", "end_mark"})
 _FUNCTION_CHARS = frozenset("的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如")
