@@ -145,9 +145,8 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
         kept.append(ln)
         numbers.append(number)
     han = sum(map(len, staged)) or 1
-    traditional = ctx.traditional
     lost = sum(ln.count(mojibake.LOST) for ln in kept)
-    script_name = "traditional" if traditional_chars > 0.05 * han else ("mixed" if traditional else "simplified")
+    script_name = "traditional" if traditional_chars > 0.05 * han else ("mixed" if ctx.traditional else "simplified")
     return Prepared(ident, raw_file, digest, decoded.encoding, script_name, bool(ctx.mirror), kept, numbers,
                     repairs, lost)
 

@@ -285,6 +285,7 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
     """One row of features per line: shape, position, neighbours and the rules' label."""
     n = len(lines)
     prose = [ln.is_prose() for ln in lines]
+    headline = [is_title_shaped(ln) for ln in lines]
     first = next((i for i in range(n) if prose[i] and labels[i] is None), n)
     last = max((i for i in range(n) if prose[i] and labels[i] is None), default=-1)
     shortish = [not p and ln.length <= 40 for p, ln in zip(prose, lines)]
@@ -310,7 +311,7 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
             "digit_share": sum(c.isdigit() for c in t) / length,
             "latin_share": sum(c.isascii() and c.isalpha() for c in t) / length,
             "function_chars": sum(c in _FUNCTION_CHARS for c in t) / max(1, ln.han),
-            "prose": float(prose[i]), "title_shaped": float(is_title_shaped(ln)),
+            "prose": float(prose[i]), "title_shaped": float(headline[i]),
             "dateline_shaped": float(is_dateline(ln)),
             "byline_names": float(ln.length <= _SHORT and bool(metadata.byline_names(t))),
             "ui_tokens": float(_ui_tokens(t)), "bracketed": float(t[:1] in "【[(（「" or t[-1:] in "】])）」"),
@@ -319,7 +320,7 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
             "before_body": float(i < first), "after_body": float(i > last), "near_body": min(near, 10) / 10,
             "short_run": min(run[i], 10) / 10, "prev_prose": float(i > 0 and prose[i - 1]),
             "next_prose": float(i + 1 < n and prose[i + 1]),
-            "title_shaped_near": sum(is_title_shaped(lines[j]) for j in range(max(0, i - 3), min(n, i + 4))) / 7,
+            "title_shaped_near": sum(headline[max(0, i - 3):i + 4]) / 7,
             "weak_copyright": float(_COPYRIGHT_RE.search(t) is not None),
             "weak_promo": float(_PROMO_RE.search(t) is not None),
             "related_header_above": float(any(labels[j] == "related" for j in range(max(0, i - 8), i))),
