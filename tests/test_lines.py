@@ -83,11 +83,31 @@ def test_doubled_line_and_repeated_headline():
     ("发布时间：2024/4/26", "2024-04-26"),
     ("２０２４年４月２６日　０８：３１", "2024-04-26T08:31:00+08:00"),
     ("2024.04.26 08:31:05", "2024-04-26T08:31:05+08:00"),
+    ("中华民国91年3月19日星期二", "2002-03-19"),
+    ("26/04/2024 09:30", "2024-04-26T09:30:00+08:00"),
+    ("12/31/2024", "2024-12-31"),
     ("没有日期", None),
     ("2024年13月40日", None),
 ])
 def test_dates(text, iso):
     assert metadata.parse_datetime(text) == iso
+
+
+@pytest.mark.parametrize("text,meta", [
+    ("发稿时间：2018-11-09 13:50:58 来源：新华每日电讯 作者：刘敏", True),
+    ("[热点] 时间:2024-05-03 22:37:48 来源:蓝影头条 作者:综合 点击:164次", True),
+    ("来源：新华社 作者：张三", True),
+    ("2019年11月29日", False),  # a date alone may sign a document at its end
+    ("2024年5月3日，国务院召开常务会议，来源：新华社", False),
+])
+def test_metadata_line_anywhere(text, meta):
+    assert lines.is_meta_line(lines.Line.of(text)) is meta
+
+
+def test_metadata_line_after_the_headline_is_not_the_first_paragraph():
+    page = ["11月8日，听国社记者讲新闻背后的人和事", "发稿时间：2018-11-09 13:50:58 来源：新华每日电讯 作者：刘敏",
+            ARTICLE]
+    assert lines.classify(page) == ["title", "dateline", "content"]
 
 
 @pytest.mark.parametrize("text,source", [

@@ -95,6 +95,13 @@ def test_pinyin_mirror_removed_but_real_readings_kept():
         assert pinyin.remove_annotations(real)[0] == real
 
 
+def test_toneless_pinyin_mirror_removed():
+    mirror = "在社會(hui)變遷中記錄，立於(yu)時代潮頭，薪火相傳(chuan)，寫(xie)就《縣委書(shu)記的榜樣》"
+    fixed, counts = pinyin.remove_annotations(mirror)
+    assert fixed == "在社會變遷中記錄，立於時代潮頭，薪火相傳，寫就《縣委書記的榜樣》"
+    assert pinyin.remove_annotations("和(he)的(de)")[0] == "和(he)的(de)"
+
+
 def test_character_lost_before_its_pinyin_is_restored():
     fixed, counts = pinyin.remove_annotations("人民網(wǎng)來(lái)源:《工人日?qǐng)?bào)》發(fā)布")
     assert fixed == "人民網來源:《工人日报》發布"

@@ -94,17 +94,21 @@ _RELATED_HEAD_RE = re.compile(
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
 _END_MARK_RE = re.compile(r"^[(（【\[]\s*(?:完|全文完|终|本文完)\s*[)）】\]]$")
 _ORIGINAL_TITLE_RE = re.compile(r"^[(（]?\s*原(?:标|题)题?\s*[:：]")
-_SOURCE_LINE_RE = re.compile(r"^[(（]?\s*(?:稿件|文章|信息|新闻)?来源\s*[:：]\s*[^，。]{1,40}[)）]?$")
+_SOURCE_LINE_RE = re.compile(r"^[(（]?\s*(?:(?:稿件|文章|信息|新闻)?来源\s*[:：]\s*[^，。]{1,40}|"
+                             r"(?:作者|供稿)\s*[:：]\s*《[^》]{1,30}》)[)）]?$")
 _SPAM_WORDS_RE = re.compile(
     r"蜘蛛池|站群|seo优化|快排|秒收录|博彩|赌场|娱乐城|百家乐|真人(?:视讯|娱乐)|棋牌|彩票|六合彩|时时彩|澳门(?:赌|威尼斯|新葡京)|"
-    r"新葡京|威尼斯人|太阳城|老虎机|体育投注|开户|代孕|成人(?:网站|视频|影片)|色情|裸聊|约炮|迷药|办证|刻章|发票代开",
+    r"新葡京|威尼斯人|太阳城|老虎机|体育投注|开户|代孕|成人(?:网站|视频|影片|精品)|色情|裸聊|约炮|迷药|办证|刻章|发票代开|"
+    r"无码|人妻|黄色(?:网站|视频|综合)|av(?:影院|在线|超碰|视频)|超碰|一区二区|久久精品|国产精品|三级片|偷拍|毛片|"
+    r"(?:日韩|欧美)(?:av|精品)",
     re.IGNORECASE)
+_POOL_SPLIT_RE = re.compile(r"[，,、\s]+")
 
 # -- weak cues: only in the head or tail block, or on a short line ------------------------
 
 _COPYRIGHT_RE = re.compile(
     r"版权所有|版权归|版权作品|Copyright|©|\(c\)\s*\d{4}|All Rights Reserved|"
-    r"未经(?:书面)?(?:协议)?(?:授权|许可)|禁止转载|"
+    r"未经(?:书面)?(?:协议)?(?:授权|许可|同意)|禁止转载|版权(?:为|属于?|归).{1,20}所有|不得(?:复制|镜像)|"
     r"不得转载|严禁转载|转载请注明|举报(?:邮箱|电话|中心)|违法和不良信息|不代表本(?:站|网)观点|不代表.{0,12}观点|仅供参考|"
     r"免责声明|特别声明|平台声明|^声明[:：]|不代表.{0,12}立场|文章来[自源]网络|来源于网络|如有侵权|侵权请联系|ICP备|ICP证|公网安备|网安备|增值电信|"
     r"许可证|本网站所刊|本站所有|本文系转载|互联网新闻信息服务|信息存储(?:空间)?服务|information storage|Notice:",
@@ -155,13 +159,20 @@ class Line:
 
 
 def is_spam(line: Line) -> bool:
-    """A list of keywords or place names joined by separators, or a betting/adult keyword line."""
+    """A list of keywords or place names joined by separators, or a pool of betting/adult
+    keywords (a short line, or phrases joined by commas; not a paragraph that names them)."""
     if line.separators >= 4 and line.sentence_punct == 0:
         tokens = [t for t in _SEPARATORS_RE.split(line.text) if t.strip()]
         if len(tokens) >= 5 and sum(len(t) for t in tokens) / len(tokens) <= 8:
             return True
     hits = len(_SPAM_WORDS_RE.findall(line.text))
-    return hits >= 2 or (hits == 1 and line.length <= 30 and line.sentence_punct == 0)
+    if not hits:
+        return False
+    tokens = [t for t in _POOL_SPLIT_RE.split(line.text) if t]
+    pool = len(tokens) >= 4 and sum(map(len, tokens)) / len(tokens) <= 10
+    if line.sentence_punct and not pool:
+        return False  # a paragraph on casinos or crime names them: only a keyword pool is spam
+    return hits >= 2 or line.length <= 30 or (pool and not line.sentence_punct)
 
 
 def _ui_tokens(text: str) -> bool:
@@ -193,7 +204,7 @@ def strong_label(line: Line) -> str | None:
         return "related"
     if line.length <= 40 and _PAGINATION_RE.match(t) and not t.isdigit():
         return "pagination"
-    if _SOURCE_LINE_RE.match(t):
+    if _SOURCE_LINE_RE.match(t) or is_meta_line(line):
         return DATELINE
     return None
 
@@ -207,11 +218,22 @@ def weak_label(line: Line) -> str | None:
     return None
 
 
+def is_meta_line(line: Line) -> bool:
+    """A page's metadata line wherever it stands: a date with a metadata label (``发布时间：…
+    来源：…``), or two labels (``来源：新华社 作者：张三``). A date alone is a dateline only in
+    the head (:func:`is_dateline`): lower down it may sign a document or date a related list."""
+    t = line.text
+    if line.length > 120 or line.sentence_punct or "，" in t:
+        return False
+    labels = len(metadata.META_LABEL_RE.findall(t))
+    return labels >= 2 or (labels == 1 and metadata.find_date(t) is not None)
+
+
 def is_dateline(line: Line) -> bool:
     """A short line that is mostly a publication date/time, possibly with an outlet."""
     if line.length > 90 or line.sentence_punct:
         return False
-    m = metadata.DATE_RE.search(metadata.to_ascii_digits(line.text))
+    m = metadata.find_date(line.text)
     if not m:
         return bool(metadata.SOURCE_LABEL_RE.search(line.text)) and line.length <= 50
     rest = line.text[:m.start()] + line.text[m.end():]
@@ -451,7 +473,9 @@ def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
         return
     for i in range(last + 1, len(lines)):
         ln = lines[i]
-        if labels[i] is None and ln.length <= 20 and ln.sentence_punct == 0 and not ln.text.startswith(("（", "(")):
+        if labels[i] is None and ln.han == 0 and ln.length <= 80:
+            labels[i] = "ui"  # "Sorry, your browser doesn't support Java(tm)."
+        elif labels[i] is None and ln.length <= 20 and ln.sentence_punct == 0 and not ln.text.startswith(("（", "(")):
             labels[i] = "navigation" if _SITE_NAME_RE.match(ln.text) or ln.han_share < 0.5 else "ui"
 
 

@@ -5,7 +5,7 @@ dateline; this module knows what such lines look like and turns them into
 field values:
 
 * ``parse_datetime``: every common Chinese date form (``2024年04月26日08:31``,
-  ``2024-04-26 08:31``, ``2024/4/26``, full-width digits) → ISO 8601 with
+  ``2024-04-26 08:31``, ``2024/4/26``, ``民国91年3月19日``, ``26/04/2024``, full-width digits) → ISO 8601 with
   ``+08:00`` (a date without a time stays a date: ``2024-04-26``);
 * ``parse_source``: ``来源：人民网-《人民日报》`` → ``人民日报``;
 * ``clean_author``: ``作者：张三``, ``本报记者 张三 李四``, ``文/张三`` → the names;
@@ -22,9 +22,18 @@ from jingwen.text.chars import HAN
 
 _DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
 
+_TIME = r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?\s*秒?)?"
+#: Dates as Chinese pages write them: year first (``2024年4月26日``, ``2024-04-26``, ``2024/4/26``), a year
+#: of the Republic of China (``中华民国91年3月19日``: 2002), or day first (``26/04/2024``), each with a time.
 DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?\s*秒?)?")
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})(?!\d)\s*日?" + _TIME
+    + r"|(?:中华)?民国\s*(?P<roc>\d{1,3})\s*年\s*(?P<rm>\d{1,2})\s*月\s*(?P<rd>\d{1,2})\s*日"
+    + r"|(?<!\d)(?P<dd>\d{1,2})/(?P<dm>\d{1,2})/(?P<dy>(?:19|20)\d{2})(?!\d)"
+    + _TIME.replace("?P<H>", "?P<dH>").replace("?P<M>", "?P<dM>").replace("?P<S>", "?P<dS>"))
+#: A label of a page's metadata line (``发布时间：``, ``来源：``, ``作者：``, ``点击：``).
+META_LABEL_RE = re.compile(
+    r"(?:(?:发稿|发布|发表|更新|录入|上传|出版|刊发)?(?:时间|日期)|来源|稿源|出处|作者|编辑|责编|点击|浏览|阅读|人气|"
+    r"字号)\s*[:：]|\b(?i:date|posted|published|updated|source)\b")
 
 SOURCE_LABEL_RE = re.compile(r"(?:来源|来自|出处|稿源|文章来源|信息来源|新闻来源)\s*[:：]\s*")
 _AUTHOR_LABEL_RE = re.compile(
@@ -57,26 +66,47 @@ def to_ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def _date_parts(m: re.Match) -> tuple[int, int, int, str | None, str | None, str | None]:
+    if m["roc"]:
+        return int(m["roc"]) + 1911, int(m["rm"]), int(m["rd"]), None, None, None
+    if m["dy"]:
+        day, month = int(m["dd"]), int(m["dm"])
+        if month > 12 >= day:  # 12/31/2024: an American page
+            day, month = month, day
+        return int(m["dy"]), month, day, m["dH"], m["dM"], m["dS"]
+    return int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"]
+
+
+def find_date(text: str) -> re.Match | None:
+    """The first date of ``text`` (its span is the span in ``text``: the digits map one to one)."""
+    return DATE_RE.search(to_ascii_digits(text))
+
+
 def parse_datetime(text: str) -> str | None:
     """The first date (and time) in ``text`` as ISO 8601 with +08:00, or None."""
-    m = DATE_RE.search(to_ascii_digits(text))
+    m = find_date(text)
     if not m:
         return None
-    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    y, mo, d, hour, minute, second = _date_parts(m)
     try:
-        if m["H"] is None:
+        if hour is None:
             return datetime(y, mo, d).date().isoformat()
-        stamp = datetime(y, mo, d, int(m["H"]), int(m["M"]), int(m["S"] or 0))
+        stamp = datetime(y, mo, d, int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
     return stamp.isoformat() + "+08:00"
 
 
+_PAPER_AS_AUTHOR_RE = re.compile(r"(?:作者|供稿)\s*[:：]\s*《\s*([^》]{1,30}?)\s*》")
+
+
 def parse_source(text: str) -> str | None:
-    """The outlet credited in a ``来源：…`` label, preferring a title in 《》."""
+    """The outlet credited in a ``来源：…`` label, preferring a title in 《》 (or a paper
+    signing as the author: ``作者：《华西都市报》``)."""
     m = SOURCE_LABEL_RE.search(text)
     if not m:
-        return None
+        paper = _PAPER_AS_AUTHOR_RE.search(text)
+        return paper.group(1) if paper else None
     value = text[m.end():]
     value = re.split(r"\s{2,}|[|｜]|\s(?=(?:作者|编辑|责任编辑|记者|发布|时间|浏览|阅读|字号)\b)", value)[0].strip()
     titled = re.search(r"《\s*([^》]{1,30}?)\s*》", value)
@@ -158,13 +188,13 @@ _WIRE_LEAD_RE = re.compile(
 def outlet_beside_date(text: str) -> str | None:
     """``2024年05月01日 09:00 新浪新闻`` or ``环球网 2024-11-12 06:30`` → the outlet's name
     (never a place of publication like ``发布于北京``)."""
-    m = DATE_RE.search(to_ascii_digits(text))
+    m = find_date(text)
     if not m:
         return None
     for part in (text[m.end():], text[:m.start()]):
         name = part.strip(" |｜-—·:：")
         if (2 <= len(name) <= 20 and " " not in name and not _NOT_OUTLET_RE.match(name)
-                and not SOURCE_LABEL_RE.search(name) and not byline_names(name)):
+                and not META_LABEL_RE.search(name) and not SOURCE_LABEL_RE.search(name) and not byline_names(name)):
             return name
     return None
 

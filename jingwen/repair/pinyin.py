@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections import Counter
 
 from jingwen.repair import charlm
@@ -39,11 +40,24 @@ _CANDIDATES_PER_SLOT = 30
 _EMPTY_PENALTY = 8.0  # nats: what leaving a lost slot empty costs against a fitting character
 
 
+def _toneless(reading: str) -> set[str]:
+    """``lǜ`` → {``lu``, ``lv``, ``lü``}: mirrors also write the readings without tones."""
+    bare = unicodedata.normalize("NFD", reading)
+    bare = "".join(c for c in bare if not unicodedata.combining(c) or c == "\u0308")
+    bare = unicodedata.normalize("NFC", bare)
+    return {bare, bare.replace("ü", "u"), bare.replace("ü", "v")}
+
+
 @functools.lru_cache(maxsize=1)
 def _readings() -> dict[int, frozenset[str]]:
+    """Character → its readings, with tones (``huì``) and without (``hui``)."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    return {cp: frozenset(r.split(",")) for cp, r in pinyin_dict.items()}
+    table = {}
+    for cp, value in pinyin_dict.items():
+        toned = value.split(",")
+        table[cp] = frozenset(toned).union(*map(_toneless, toned))
+    return table
 
 
 def load() -> None:
@@ -83,13 +97,20 @@ def is_mirror(text: str) -> bool:
     found = annotations(text)
     if len(found) < 2:
         return False
-    readings = _readings()
     uni = lexicon.load().unigrams
-    common_mono = sum(1 for m in found if len(readings.get(ord(m.group(1)), ())) == 1
+    common_mono = sum(1 for m in found if _single_reading(m.group(1))
                       and uni.get(script.fold(m.group(1)), 0) >= COMMON_CHAR)
     distinct = len({m.group(1) for m in found})
     return (common_mono >= 2 or (common_mono >= 1 and len(found) >= MIN_ANNOTATIONS)
             or distinct >= MIN_DISTINCT)
+
+
+@functools.lru_cache(maxsize=8192)
+def _single_reading(ch: str) -> bool:
+    """The character has one reading (tones counted: 和 has several, 网 one)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return "," not in pinyin_dict.get(ord(ch), ",")
 
 
 def remove_annotations(text: str, mirror: bool | None = None) -> tuple[str, Counter]:
