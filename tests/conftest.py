@@ -1,7 +1,12 @@
 import importlib.util
 import os
 import pathlib
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -36,3 +41,61 @@ def bench_module(name: str):
         sys.modules[name] = module  # dataclasses look their module up
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, seconds: float, procs=()):
+    """Poll ``what()`` until it is truthy; fail if time runs out or one of ``procs`` exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        for p in procs:
+            assert p.poll() is None, f"{p.args} exited {p.returncode}"
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """One real ``prefect server start`` on a free loopback port, with its own database, for the session.
+
+    Flows run in the test process and ``jingwen`` subprocesses (which inherit the environment) talk to
+    it instead of each starting Prefect's temporary server (~10-15 s a time). Yields the environment.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_API_URL": url, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    log = open(home / "server.log", "w")
+    proc = subprocess.Popen([str(pathlib.Path(sys.executable).parent / "prefect"), "server", "start",
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def healthy() -> bool:
+        try:
+            return urllib.request.urlopen(f"{url}/health", timeout=2).status == 200
+        except OSError:
+            return False
+
+    saved = dict(os.environ)
+    try:
+        wait_for(healthy, 120, [proc])
+        os.environ.update(env)
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield env
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        log.close()

@@ -4,27 +4,20 @@ import os
 import pathlib
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from conftest import RAW, bench_module
+from conftest import RAW, bench_module, free_port
 
 BIN = pathlib.Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def cluster(tmp_path):
     """``dask scheduler`` and two ``dask worker`` processes on loopback."""
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "false"}
     logs = [open(tmp_path / f"dask-{i}.log", "w") for i in range(3)]
@@ -63,14 +56,13 @@ def _raw(folder: pathlib.Path) -> None:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90"}
-    done = subprocess.run([str(BIN / "jingwen"), "run", *args], env=env, capture_output=True, text=True,
+    done = subprocess.run([str(BIN / "jingwen"), "run", *args], capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
 
-def test_a_dask_cluster_writes_the_same_release(cluster, tmp_path):
+def test_a_dask_cluster_writes_the_same_release(prefect_server, cluster, tmp_path):
     raw = tmp_path / "raw"
     _raw(raw)
     started = time.monotonic()

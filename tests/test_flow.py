@@ -1,4 +1,4 @@
-"""The Prefect flow, for real, on a temporary Prefect database (one per session)."""
+"""The Prefect flow, for real, on the session's Prefect server (conftest.prefect_server)."""
 import json
 import pathlib
 import shutil
@@ -8,16 +8,9 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 from conftest import RAW, gold_dir, score_script
-from prefect.testing.utilities import prefect_test_harness
 
 
-@pytest.fixture(scope="session")
-def prefect_db():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
+def test_release_flow_builds_a_scored_release(prefect_server, tmp_path):
     from jingwen.flows.release_flow import release
 
     summary = release(raw=str(RAW), out=str(tmp_path))
@@ -64,7 +57,7 @@ def _artifacts():
     return found["jingwen-release"], found["jingwen-counts"]
 
 
-def test_one_new_file_cleans_one_file(prefect_db, tmp_path):
+def test_one_new_file_cleans_one_file(prefect_server, tmp_path):
     from jingwen.flows.release_flow import release
 
     raw = tmp_path / "raw"
@@ -79,7 +72,7 @@ def test_one_new_file_cleans_one_file(prefect_db, tmp_path):
     assert second["changes"]["added"] == 1 and second["changes"]["unchanged"] == 4
 
 
-def test_bad_files_become_rejects(prefect_db, tmp_path):
+def test_bad_files_become_rejects(prefect_server, tmp_path):
     from jingwen.flows.release_flow import release
 
     raw = tmp_path / "raw"
@@ -95,7 +88,7 @@ def test_bad_files_become_rejects(prefect_db, tmp_path):
     assert {r["raw_file"] for r in rejects} == {"empty.txt", "binary.txt", "footer.txt"}
 
 
-def test_a_failed_table_expectation_stops_the_release(prefect_db, tmp_path, monkeypatch):
+def test_a_failed_table_expectation_stops_the_release(prefect_server, tmp_path, monkeypatch):
     from jingwen.flows import release_flow
     from jingwen.validation import TableExpectationFailed
 

@@ -18,10 +18,15 @@ ARTICLE = "\n".join(["城市公园迎来赏花季", "2024-04-01 09:00 来源：�
                      for i in range(5)])
 
 
-def jingwen(*args, timeout=300, **kw):
-    env = {**os.environ, "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(pathlib.Path.home() / ".prefect"))}
+def jingwen(*args, timeout=300, env=None, **kw):
     return subprocess.run([sys.executable, "-m", "jingwen.cli", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, env=env, **kw)
+
+
+def temporary_server_env(home: pathlib.Path) -> dict[str, str]:
+    """No ``PREFECT_API_URL``: ``jingwen run`` starts Prefect's temporary server, as ``make run`` does."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return {**env, "PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90"}
 
 
 def hostile_folder(raw: pathlib.Path, outside: pathlib.Path) -> dict[str, str]:
@@ -71,7 +76,7 @@ def hostile_folder(raw: pathlib.Path, outside: pathlib.Path) -> dict[str, str]:
 def test_a_folder_of_hostile_files(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     want = hostile_folder(raw, tmp_path / "outside.txt")
-    done = jingwen("run", "--raw", str(raw), "--out", str(out))
+    done = jingwen("run", "--raw", str(raw), "--out", str(out), env=temporary_server_env(tmp_path / "home"))
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     release = out / "0.1.0"
@@ -100,13 +105,12 @@ def _corpus(raw: pathlib.Path, n: int) -> None:
         (raw / f"{i:05d}.txt").write_bytes(body)
 
 
-def test_a_run_killed_at_any_moment_leaves_only_complete_releases(tmp_path):
+def test_a_run_killed_at_any_moment_leaves_only_complete_releases(prefect_server, tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     _corpus(raw, 400)
-    env = {**os.environ}
-    for delay in (1.0, 4.0):  # while the server starts, and while shards are being processed
+    for delay in (1.0, 4.0):  # while the flow starts, and while shards are being processed
         proc = subprocess.Popen([sys.executable, "-m", "jingwen.cli", "run", "--raw", str(raw), "--out", str(out),
-                                 "--shard-size", "50"], cwd=ROOT, env=env, start_new_session=True,
+                                 "--shard-size", "50"], cwd=ROOT, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
         while time.time() < deadline and not list(out.glob(".work-*")) and proc.poll() is None:

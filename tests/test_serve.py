@@ -3,65 +3,18 @@ import os
 import pathlib
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 
-import pytest
-from conftest import RAW
+from conftest import RAW, wait_for
 
 from jingwen.flows import serve as serving
 
 BIN = pathlib.Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(what, seconds: float, procs=()):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = what()
-        if found:
-            return found
-        for p in procs:
-            assert p.poll() is None, f"{p.args} exited {p.returncode}"
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {seconds} s")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real ``prefect server start`` on a free loopback port, with its own database."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    port = _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_LOGGING_LEVEL": "WARNING"}
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        import urllib.request
-
-        def healthy():
-            try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200
-            except OSError:
-                return False
-
-        _wait(healthy, 120, [proc])
-        yield env
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
-        log.close()
-
-
-def test_serve_releases_at_start_and_on_notify(server, tmp_path):
+def test_serve_releases_at_start_and_on_notify(prefect_server, tmp_path):
+    server = prefect_server
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     samples = sorted(RAW.glob("*.txt"))
@@ -72,12 +25,12 @@ def test_serve_releases_at_start_and_on_notify(server, tmp_path):
                              "--cron", "0 3 * * *", "--name", "test"],
                             env=server, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait(lambda: (out / "0.1.0" / "SHA256SUMS").exists(), 180, [proc])  # the run at start
+        wait_for(lambda: (out / "0.1.0" / "SHA256SUMS").exists(), 180, [proc])  # the run at start
         shutil.copy(samples[4], raw)
         sent = subprocess.run([str(BIN / "jingwen"), "notify", "--raw", str(raw), samples[4].name],
                               env=server, capture_output=True, text=True, timeout=120)
         assert sent.returncode == 0 and "jingwen.raw.changed" in sent.stdout, sent.stderr
-        _wait(lambda: (out / "0.1.1" / "SHA256SUMS").exists(), 180, [proc])
+        wait_for(lambda: (out / "0.1.1" / "SHA256SUMS").exists(), 180, [proc])
         import json
 
         manifest = json.loads((out / "0.1.1" / "MANIFEST.json").read_text("utf-8"))
