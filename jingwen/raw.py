@@ -6,10 +6,12 @@ with :func:`discover`.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import pathlib
+import stat
 
 from jingwen.cache import pipeline_fingerprint
 from jingwen.document import DEFAULT_LIMITS, Limits
@@ -135,28 +137,88 @@ def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | No
     return up_to_date_summary(found[-1][1])
 
 
-def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
-    """The bytes of one raw file, or a reject when they cannot or must not be read."""
-    path = raw_root / raw_file
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symlink"}
+
+
+def _open_under(root_fd: int, raw_file: str) -> int:
+    """A descriptor of ``raw_file`` (a relative POSIX path) under the folder ``root_fd``,
+    opened one component at a time without following any symlink; non-blocking, so a
+    FIFO opens at once instead of waiting for a writer."""
+    *folders, name = raw_file.split("/")
+    fd = root_fd
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return Reject(raw_file, "", "too_large", f"{size} bytes > max_bytes {limits.max_bytes}")
-        with open(path, "rb") as fh:
-            return fh.read(limits.max_bytes + 1)
+        for folder in folders:
+            next_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+            if fd != root_fd:
+                os.close(fd)
+            fd = next_fd
+        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=fd)
+    finally:
+        if fd != root_fd:
+            os.close(fd)
+
+
+def _link_detail(root: pathlib.Path, raw_file: str) -> str:
+    """Why opening ``raw_file`` met a symlink (read with lstat, never followed)."""
+    path = root / raw_file
+    if path.is_symlink():
+        return f"now a symlink to {display_name(os.readlink(path))}; links are not followed when reading"
+    return "a folder on its path is now a symlink or not a folder; links are not followed when reading"
+
+
+def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | Reject:
+    """The bytes of one raw file, or a reject when they cannot or must not be read.
+
+    Race-free: whatever discovery saw, the file is opened relative to the raw root
+    without following links, and only a regular file of at most ``max_bytes`` (checked
+    on the open descriptor, and again while reading) is read. A symlink, FIFO, device
+    or folder swapped in since discovery is a reject ``unreadable``, never read."""
+    if any(part in ("", ".", "..") for part in raw_file.split("/")):
+        return Reject(raw_file, "", "outside_raw_root", "not a plain relative path under the raw root")
+    try:
+        root_fd = os.open(raw_root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        return Reject(raw_file, "", "unreadable", f"raw root: {exc.strerror}")
+    try:
+        fd = _open_under(root_fd, raw_file)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            return Reject(raw_file, "", "unreadable", _link_detail(raw_root, raw_file))
+        return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+    finally:
+        os.close(root_fd)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            return Reject(raw_file, "", "unreadable", f"not a regular file ({kind}); not read")
+        if st.st_size > limits.max_bytes:
+            return Reject(raw_file, "", "too_large", f"{st.st_size} bytes > max_bytes {limits.max_bytes}")
+        data = read_at_most(fd, limits.max_bytes + 1)
     except OSError as exc:
         return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_bytes:
+        return Reject(raw_file, "", "too_large", f"grew past max_bytes {limits.max_bytes} while read")
+    return data
+
+
+def read_at_most(fd: int, n: int) -> bytes:
+    """Up to ``n`` bytes of a descriptor (short reads repeated until its end)."""
+    chunks, left = [], n
+    while left and (block := os.read(fd, min(left, 1 << 20))):
+        chunks.append(block)
+        left -= len(block)
+    return b"".join(chunks)
 
 
 def raw_text(raw_root: pathlib.Path, row: dict) -> str | None:
-    """The raw file's text decoded as the record says it was (None if the file is gone or
-    its bytes are no longer those of the release)."""
-    path = raw_root / row["raw_file"]
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != row["raw_sha256"]:
+    """The raw file's text decoded as the record says it was (None if the file is gone,
+    cannot be read safely, or its bytes are no longer those of the release)."""
+    data = read_raw(raw_root, row["raw_file"], DEFAULT_LIMITS)
+    if isinstance(data, Reject) or hashlib.sha256(data).hexdigest() != row["raw_sha256"]:
         return None
     encoding = (row.get("encoding") or "utf-8").split(":")[-1].split("+")[0]
     try:
