@@ -33,47 +33,104 @@ def suites_fingerprint(suites: list[dict]) -> str:
     return hashlib.sha256(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def discover(raw_root: pathlib.Path) -> tuple[list[str], list[dict]]:
-    """Raw files under ``raw_root`` (relative POSIX paths: a folder's files in name order,
-    then its subfolders) and the entries refused.
+MAX_DEPTH = 64  # folders deeper under the raw root are refused as too_deep
 
-    Hidden files and folders are skipped. A symlink is resolved: to a file inside
-    the root it is read; leading outside the root it is refused
-    (``outside_raw_root``); to a folder inside the root it is not followed (its
-    files are read where they are) and is listed as refused, like anything that
-    is not a regular file (``unreadable``). A name that is not UTF-8 is kept with
-    its undecodable bytes escaped where it is shown.
+
+def discover(raw_root: pathlib.Path, max_depth: int = MAX_DEPTH) -> tuple[list[str], list[dict]]:
+    """Raw files under ``raw_root`` (relative POSIX paths: a folder's files in name order,
+    then its subfolders) and the entries refused, each with a reason. Never raises for
+    what it finds: every entry that is not read is a refused row.
+
+    The walk is iterative and follows no link. A symlink is refused: ``outside_raw_root``
+    when it leads out of the root, ``symlink_loop`` when it never ends, ``unreadable``
+    when it is broken or leads inside the root (its target is read where it is). Also
+    refused: anything not a regular file or folder (``unreadable``), hidden files and
+    folders (``hidden_file``, ``hidden_folder``: a name starting with ``.``, whatever
+    it holds), a folder that cannot be listed (``unreadable``), a folder deeper than
+    ``max_depth`` (``too_deep``), a folder seen before under another path, e.g. a
+    bind mount (``folder_loop``), and a file whose shown name (non-UTF-8 bytes
+    escaped as ``\\xNN``) is already another file's (``name_collision``; the first in
+    walk order is kept).
     """
     root = raw_root.resolve()
     files: list[str] = []
     refused: list[dict] = []
-
-    def walk(folder: pathlib.Path, prefix: str) -> None:
-        with os.scandir(folder) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    shown: set[str] = set()
+    visited: set[tuple[int, int]] = set()
+    stack = [(str(root), "", 0)]
+    while stack:
+        folder, prefix, depth = stack.pop()
+        name = prefix.rstrip("/") or "."
+        try:
+            key = _folder_key(folder)
+            if key in visited:
+                refused.append(_refused(name, "folder_loop", "the same folder as one already walked; not walked again"))
+                continue
+            visited.add(key)
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            refused.append(_refused(name, "unreadable", f"cannot list the folder: {exc.strerror or exc}"))
+            continue
         subfolders = []
         for entry in entries:
             rel = prefix + entry.name
-            if entry.is_symlink():
-                real = pathlib.Path(entry.path).resolve()
-                if not real.is_relative_to(root):
-                    refused.append(_refused(rel, "outside_raw_root", f"symlink to {display_name(str(real))}"))
-                elif real.is_file():
-                    files.append(rel)
-                else:
-                    refused.append(_refused(rel, "unreadable", "symlink to a folder or special file inside the "
-                                                              "raw root; not followed"))
-            elif entry.is_dir(follow_symlinks=False):
+            kind = _kind(entry, root)
+            if kind == "folder":
                 subfolders.append(entry)
-            elif entry.is_file(follow_symlinks=False):
-                files.append(rel)
+            elif kind != "file":
+                refused.append(_refused(rel, *kind))
+            elif display_name(rel) in shown:
+                refused.append(_refused(rel, "name_collision", f"shown as {display_name(rel)}, the name of another "
+                                                               "file that is read; this one is not"))
             else:
-                refused.append(_refused(rel, "unreadable", "not a regular file"))
-        for entry in subfolders:
-            walk(pathlib.Path(entry.path), prefix + entry.name + "/")
-
-    walk(root, "")
+                shown.add(display_name(rel))
+                files.append(rel)
+        for entry in reversed(subfolders):
+            if depth + 1 > max_depth:
+                refused.append(_refused(prefix + entry.name, "too_deep", f"a folder {depth + 1} levels under the "
+                                                                         f"raw root (limit {max_depth}); not walked"))
+            else:
+                stack.append((entry.path, prefix + entry.name + "/", depth + 1))
     return files, refused
+
+
+def _folder_key(folder: str) -> tuple[int, int]:
+    """(device, inode) of a folder: the same folder reached twice has the same key."""
+    st = os.stat(folder, follow_symlinks=False)
+    return st.st_dev, st.st_ino
+
+
+def _kind(entry: os.DirEntry, root: pathlib.Path) -> str | tuple[str, str]:
+    """``"file"`` or ``"folder"`` for an entry to read or walk, else (reason, detail)."""
+    try:
+        if entry.name.startswith("."):
+            if entry.is_dir(follow_symlinks=False):
+                return "hidden_folder", "a hidden folder (name starts with '.'); not walked"
+            return "hidden_file", "a hidden file (name starts with '.'); not read"
+        if entry.is_symlink():
+            return _symlink_kind(entry.path, root)
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        if entry.is_file(follow_symlinks=False):
+            return "file"
+        return "unreadable", "not a regular file"
+    except OSError as exc:
+        return "unreadable", f"cannot look at it: {exc.strerror or exc}"
+
+
+def _symlink_kind(path: str, root: pathlib.Path) -> tuple[str, str]:
+    """Why a symlink is refused: where it leads, or that it leads nowhere."""
+    try:
+        real = pathlib.Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink_loop", "a symlink that leads back to itself; not followed"
+        return "unreadable", f"a broken symlink to {display_name(os.readlink(path))}"
+    if not real.is_relative_to(root):
+        return "outside_raw_root", f"symlink to {display_name(str(real))}"
+    return "unreadable", (f"symlink to {display_name(real.relative_to(root).as_posix())} inside the raw root; "
+                          "not followed (a file there is read where it is)")
 
 
 def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict]) -> str:
