@@ -4,6 +4,7 @@ import os
 import pathlib
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +36,27 @@ def nest(folder: pathlib.Path, levels: int) -> None:
     os.close(fd)
 
 
-def test_a_folder_nested_1100_levels_deep(tmp_path):
+def unnest(folder: pathlib.Path, levels: int) -> None:
+    """Remove what :func:`nest` made, deepest first (shutil.rmtree recurses, and so
+    does pytest's cleanup of old temporary folders)."""
+    for depth in range(levels, 0, -1):
+        path = folder / "/".join(["d"] * depth)
+        for entry in os.scandir(path):
+            if not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+        path.rmdir()
+
+
+@pytest.fixture()
+def nested(tmp_path):
+    """tmp_path with 1,100 folders inside each other."""
     nest(tmp_path, 1100)
+    yield tmp_path
+    unnest(tmp_path, 1100)
+
+
+def test_a_folder_nested_1100_levels_deep(nested):
+    tmp_path = nested
     (tmp_path / "/".join(["d"] * 1100) / "bottom.txt").write_text("文章", "utf-8")
     (tmp_path / "/".join(["d"] * MAX_DEPTH) / "ok.txt").write_text("文章", "utf-8")
     files, refused = discover(tmp_path)
