@@ -208,6 +208,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.raw):
         print(f"jingwen run: raw folder '{args.raw}' does not exist (pass --raw DIR)", file=sys.stderr)
         return 2
+    from jingwen.release.versions import parse_version
+
+    if args.version is not None and parse_version(args.version) is None:
+        print(f"jingwen run: --version {args.version!r} is not X.Y.Z", file=sys.stderr)
+        return 2
     started = time.monotonic()
     import logging
 
