@@ -93,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
 
     clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
                            description="Clean raw files with the pure core and print one JSON record (or reject) "
-                                       "per file. Cross-document evidence is not available here.",
+                                       "per file. Cross-document evidence is not available here. Only regular "
+                                       "files of at most 10 MB are read (a pipe or a device is a reject).",
                            epilog=EPILOG_CLEAN, formatter_class=argparse.RawDescriptionHelpFormatter)
     clean.add_argument("files", nargs="+", metavar="FILE", help="raw files")
     clean.add_argument("--removed", action="store_true", help="include the removed lines and their reasons")
@@ -339,17 +340,17 @@ def _print_summary(s: dict, seconds: float) -> None:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from jingwen.document import Reject, clean
+    from jingwen.raw import read_file
 
     status = 0
     for name in args.files:
         try:
-            with open(name, "rb") as fh:
-                raw = fh.read()
+            raw = read_file(name, DEFAULT_LIMITS)
         except OSError as exc:
             print(f"jingwen clean: cannot read {name}: {exc.strerror}", file=sys.stderr)
             status = 1
             continue
-        result, removed = clean(raw, name)
+        result, removed = (raw, []) if isinstance(raw, Reject) else clean(raw, name)
         row = dataclasses.asdict(result)
         if isinstance(result, Reject):
             row = {"reject": True, **row}

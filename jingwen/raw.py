@@ -245,6 +245,19 @@ def read_raw(raw_root: pathlib.Path, raw_file: str, limits: Limits) -> bytes | R
         return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
     finally:
         os.close(root_fd)
+    return _read_descriptor(fd, raw_file, limits)
+
+
+def read_file(path: str, limits: Limits) -> bytes | Reject:
+    """A file named on the command line (links followed: the user named it) with the
+    checks of :func:`read_raw`: opened non-blocking, read only if it is a regular file of
+    at most ``max_bytes``. OSError when it cannot be opened."""
+    return _read_descriptor(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), path, limits)
+
+
+def _read_descriptor(fd: int, raw_file: str, limits: Limits) -> bytes | Reject:
+    """The bytes behind an open descriptor if it is a regular file within the limits
+    (else a reject); the descriptor is closed."""
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
