@@ -195,7 +195,7 @@ def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | No
 
 
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symlink"}
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 def _open_under(root_fd: int, raw_file: str) -> int:
@@ -219,8 +219,10 @@ def _open_under(root_fd: int, raw_file: str) -> int:
 def _link_detail(root: pathlib.Path, raw_file: str) -> str:
     """Why opening ``raw_file`` met a symlink (read with lstat, never followed)."""
     path = root / raw_file
-    if path.is_symlink():
+    try:
         return f"now a symlink to {display_name(os.readlink(path))}; links are not followed when reading"
+    except OSError:  # not a symlink itself (or gone again): a folder above it changed
+        pass
     return "a folder on its path is now a symlink or not a folder; links are not followed when reading"
 
 
@@ -265,7 +267,7 @@ def _read_descriptor(fd: int, raw_file: str, limits: Limits) -> bytes | Reject:
             return Reject(raw_file, "", "unreadable", f"not a regular file ({kind}); not read")
         if st.st_size > limits.max_bytes:
             return Reject(raw_file, "", "too_large", f"{st.st_size} bytes > max_bytes {limits.max_bytes}")
-        data = read_at_most(fd, limits.max_bytes + 1)
+        data = _read_at_most(fd, limits.max_bytes + 1)
     except OSError as exc:
         return Reject(raw_file, "", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
     finally:
@@ -275,7 +277,7 @@ def _read_descriptor(fd: int, raw_file: str, limits: Limits) -> bytes | Reject:
     return data
 
 
-def read_at_most(fd: int, n: int) -> bytes:
+def _read_at_most(fd: int, n: int) -> bytes:
     """Up to ``n`` bytes of a descriptor (short reads repeated until its end)."""
     chunks, left = [], n
     while left and (block := os.read(fd, min(left, 1 << 20))):
