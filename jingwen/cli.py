@@ -93,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
 
     clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
                            description="Clean raw files with the pure core and print one JSON record (or reject) "
-                                       "per file. Cross-document evidence is not available here.",
+                                       "per file. Cross-document evidence is not available here. Only regular "
+                                       "files of at most 10 MB are read (a pipe or a device is a reject).",
                            epilog=EPILOG_CLEAN, formatter_class=argparse.RawDescriptionHelpFormatter)
     clean.add_argument("files", nargs="+", metavar="FILE", help="raw files")
     clean.add_argument("--removed", action="store_true", help="include the removed lines and their reasons")
@@ -122,10 +123,14 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify", help="check every file of a release against its SHA256SUMS",
                             description="Check a release on disk: every file listed in SHA256SUMS is present "
-                                        "and matches, and nothing unlisted is there. Exit 1 on any problem.",
-                            epilog="examples:\n  jingwen verify output/0.1.0\n",
+                                        "and matches, nothing unlisted is there, and MANIFEST.json's sha256 and "
+                                        "sizes agree with SHA256SUMS and the files; with --trust, its signature. "
+                                        "Exit 1 on any problem.",
+                            epilog="examples:\n  jingwen verify output/0.1.0\n"
+                                   "  jingwen verify data/0.1.0 --trust keys/jingwen-release.pub\n",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     verify.add_argument("release", metavar="RELEASE_DIR")
+    verify.add_argument("--trust", metavar="PUBKEY", help="also require SHA256SUMS.sig to verify with this public key")
 
     diff = sub.add_parser("diff", help="documents added, removed and changed between two releases",
                           description="Compare two releases by document id: added, removed, changed "
@@ -142,21 +147,37 @@ def _parser() -> argparse.ArgumentParser:
                                          "last, so readers never see a half-published version. For an "
                                          "S3-compatible store other than AWS set AWS_ENDPOINT_URL.",
                              epilog="examples:\n  jingwen publish output/0.1.0 --to /srv/datasets/jingwen\n"
-                                    "  jingwen publish output/0.1.0 --to s3://my-bucket/jingwen\n",
+                                    "  jingwen publish output/0.1.0 --to s3://my-bucket/jingwen\n"
+                                    "  jingwen publish output/0.1.0 --to /srv/datasets/jingwen "
+                                    "--sign keys/jingwen-release.key\n",
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     publish.add_argument("release", metavar="RELEASE_DIR")
     publish.add_argument("--to", required=True, metavar="DEST")
+    publish.add_argument("--sign", metavar="PRIVKEY",
+                         help="add SHA256SUMS.sig, an Ed25519 signature over SHA256SUMS (key from 'jingwen keygen')")
 
     download = sub.add_parser("download", help="fetch and verify a published release",
                               description="Fetch a release from a folder, http(s):// (interrupted files resume) "
                                           "or s3:// into DIR/VERSION/, verifying every file against SHA256SUMS. "
                                           "Without --version, the newest in SOURCE/releases.json.",
                               epilog="examples:\n  jingwen download https://example.org/jingwen --to data\n"
-                                     "  jingwen download s3://my-bucket/jingwen --version 0.1.0 --to data\n",
+                                     "  jingwen download s3://my-bucket/jingwen --version 0.1.0 --to data\n"
+                                     "  jingwen download https://example.org/jingwen --to data "
+                                     "--trust keys/jingwen-release.pub\n",
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     download.add_argument("source", metavar="SOURCE")
     download.add_argument("--version")
     download.add_argument("--to", required=True, metavar="DIR")
+    download.add_argument("--trust", metavar="PUBKEY",
+                          help="refuse the release unless SHA256SUMS.sig verifies with this public key")
+
+    keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing releases",
+                            description="Write DIR/jingwen-release.key (private, mode 0600: keep it secret; "
+                                        "'publish --sign' uses it) and DIR/jingwen-release.pub (give it to "
+                                        "users: 'download --trust'). Never overwrites a key.",
+                            epilog="examples:\n  jingwen keygen keys\n",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    keygen.add_argument("folder", metavar="DIR")
     return p
 
 
@@ -165,12 +186,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": cmd_run, "serve": cmd_serve, "notify": cmd_notify, "clean": cmd_clean, "fix": cmd_fix,
                 "show": cmd_show, "verify": cmd_verify, "diff": cmd_diff, "publish": cmd_publish,
-                "download": cmd_download}[args.command](args)
+                "download": cmd_download, "keygen": cmd_keygen}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a read-only or missing folder, a network failure: one line
+        print(f"jingwen {args.command}: {os_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def os_error(exc: OSError) -> str:
+    """An OSError as one line: what went wrong and on which file."""
+    where = "".join(f": {name}" for name in (exc.filename, exc.filename2) if name)
+    return f"{exc.strerror or exc}{where}"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -178,6 +208,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if not os.path.isdir(args.raw):
         print(f"jingwen run: raw folder '{args.raw}' does not exist (pass --raw DIR)", file=sys.stderr)
+        return 2
+    from jingwen.release.versions import parse_version
+
+    if args.version is not None and parse_version(args.version) is None:
+        print(f"jingwen run: --version {args.version!r} is not X.Y.Z", file=sys.stderr)
         return 2
     started = time.monotonic()
     import logging
@@ -305,17 +340,17 @@ def _print_summary(s: dict, seconds: float) -> None:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from jingwen.document import Reject, clean
+    from jingwen.raw import read_file
 
     status = 0
     for name in args.files:
         try:
-            with open(name, "rb") as fh:
-                raw = fh.read()
+            raw = read_file(name, DEFAULT_LIMITS)
         except OSError as exc:
             print(f"jingwen clean: cannot read {name}: {exc.strerror}", file=sys.stderr)
             status = 1
             continue
-        result, removed = clean(raw, name)
+        result, removed = (raw, []) if isinstance(raw, Reject) else clean(raw, name)
         row = dataclasses.asdict(result)
         if isinstance(result, Reject):
             row = {"reject": True, **row}
@@ -351,16 +386,27 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trusted(path: str | None):
+    """The public key of --trust, or None."""
+    from jingwen.release.signing import load_public
+
+    return load_public(pathlib.Path(path)) if path else None
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    from jingwen.release.publish import ReleaseError, verify
+    from jingwen.release.publish import ReleaseError, signature, verify
+    from jingwen.release.signing import SignatureError
 
     release = pathlib.Path(args.release)
     if not release.is_dir():
         print(f"jingwen verify: {release} is not a folder", file=sys.stderr)
         return 2
     try:
+        trusted = _trusted(args.trust)
         problems = verify(release)
-    except ReleaseError as exc:
+        if not problems:
+            note = signature(release, trusted)
+    except (ReleaseError, SignatureError) as exc:
         print(f"jingwen verify: {exc}", file=sys.stderr)
         return 1
     for p in problems:
@@ -368,7 +414,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if problems:
         print(f"jingwen verify: {release} FAILED ({len(problems)} problems)", file=sys.stderr)
         return 1
-    print(f"{release}: OK")
+    print(f"{release}: OK; {note}")
     return 0
 
 
@@ -392,25 +438,41 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from jingwen.release.publish import ReleaseError, publish
+    from jingwen.release.signing import SignatureError
 
     try:
-        url = publish(pathlib.Path(args.release), args.to)
-    except (ReleaseError, OSError, KeyError) as exc:
+        url = publish(pathlib.Path(args.release), args.to, pathlib.Path(args.sign) if args.sign else None)
+    except (ReleaseError, SignatureError, KeyError) as exc:
         print(f"jingwen publish: {exc}", file=sys.stderr)
         return 1
-    print(f"published {url}")
+    print(f"published {url}" + (" (signed)" if args.sign else ""))
     return 0
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    from jingwen.release.publish import ReleaseError, download
+    from jingwen.release.publish import ReleaseError, download, signature
+    from jingwen.release.signing import SignatureError
 
     try:
-        path = download(args.source, pathlib.Path(args.to), args.version)
-    except (ReleaseError, OSError) as exc:
+        trusted = _trusted(args.trust)
+        path = download(args.source, pathlib.Path(args.to), args.version, trusted)
+        note = signature(path, trusted)
+    except (ReleaseError, SignatureError) as exc:
         print(f"jingwen download: {exc}", file=sys.stderr)
         return 1
-    print(f"downloaded and verified {path}")
+    print(f"downloaded and verified {path}; {note}")
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from jingwen.release.signing import key_id, keygen, load_public
+
+    try:
+        private, public = keygen(pathlib.Path(args.folder))
+    except FileExistsError as exc:
+        print(f"jingwen keygen: {exc}", file=sys.stderr)
+        return 1
+    print(f"key {key_id(load_public(public))}\n  private: {private} (keep it secret)\n  public:  {public}")
     return 0
 
 

@@ -70,6 +70,10 @@ def hostile_folder(raw: pathlib.Path, outside: pathlib.Path) -> dict[str, str]:
     want["deep/er/loop"] = "unreadable"
     os.mkfifo(raw / "pipe.txt")
     want["pipe.txt"] = "unreadable"
+    os.symlink("loop_b", raw / "loop_a")  # once a RuntimeError that aborted the run
+    os.symlink("loop_a", raw / "loop_b")
+    want.update({"loop_a": "symlink_loop", "loop_b": "symlink_loop"})
+    put(".hidden.txt", ARTICLE.replace("第", "辛").encode(), "hidden_file")  # once skipped silently
     return want
 
 

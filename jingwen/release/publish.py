@@ -8,7 +8,12 @@
   (resuming an interrupted file with Range requests) or ``s3://``, verifies
   every file against ``SHA256SUMS`` and fails with the names of the files that
   do not match; the release appears under ``to`` only when all files verified.
-* ``verify(release)`` checks a release on disk.
+* ``verify(release)`` checks a release on disk: every file against ``SHA256SUMS``,
+  and ``MANIFEST.json``'s per-file sha256 and sizes against both.
+* ``publish(..., sign=KEY)`` adds ``SHA256SUMS.sig``, an Ed25519 signature over
+  ``SHA256SUMS`` (:mod:`jingwen.release.signing`); ``download(..., trusted=KEY)``
+  refuses a release whose signature is missing or does not verify, before
+  fetching any data file.
 
 Nothing downloaded is trusted: paths in ``SHA256SUMS`` and ``releases.json``
 must be plain relative paths inside the release, and only JSON and checksum
@@ -27,11 +32,16 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from jingwen.release import signing
+from jingwen.release.signing import SIG, SignatureError
 from jingwen.release.versions import parse_version, sha256_file
 
 INDEX = "releases.json"
 SUMS = "SHA256SUMS"
-_SUM_LINE_RE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+MANIFEST = "MANIFEST.json"
+_SUM_LINE_RE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
 _RETRIES = 5
 _CHUNK = 1 << 20
 
@@ -57,13 +67,21 @@ def safe_relative(path: str) -> str:
     return norm
 
 
+def text_of(data: bytes, name: str) -> str:
+    """``data`` as UTF-8, else ReleaseError naming the listing ``name``."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReleaseError(f"malformed {name}: not UTF-8 text (byte {exc.start})") from None
+
+
 def parse_sums(text: str) -> dict[str, str]:
     """path -> sha256 from GNU ``sha256sum`` output, every path checked safe."""
     out: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip():
             continue
-        m = _SUM_LINE_RE.match(line)
+        m = _SUM_LINE_RE.fullmatch(line)
         if not m:
             raise ReleaseError(f"malformed line in {SUMS}: {line[:80]!r}")
         out[safe_relative(m.group(2))] = m.group(1)
@@ -72,12 +90,50 @@ def parse_sums(text: str) -> dict[str, str]:
     return out
 
 
+def read_manifest(release: pathlib.Path) -> dict:
+    """A release's ``MANIFEST.json``, or ReleaseError when it is missing or malformed."""
+    try:
+        manifest = json.loads(text_of((release / MANIFEST).read_bytes(), MANIFEST))
+    except FileNotFoundError:
+        raise ReleaseError(f"{release} has no {MANIFEST}") from None
+    except ValueError as exc:
+        raise ReleaseError(f"malformed {MANIFEST}: {exc}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        raise ReleaseError(f"malformed {MANIFEST}: no list of files")
+    return manifest
+
+
+def _manifest_problems(release: pathlib.Path, sums: dict[str, str]) -> list[Problem]:
+    """Files whose sha256 or size in ``MANIFEST.json`` disagree with ``SHA256SUMS`` or the file."""
+    if not (release / MANIFEST).is_file():
+        return [] if MANIFEST in sums else [Problem(MANIFEST, "missing")]
+    try:
+        entries = read_manifest(release)["files"]
+        problems = []
+        for entry in entries:
+            rel = safe_relative(entry["path"])
+            path = release / rel
+            if rel not in sums:
+                problems.append(Problem(rel, f"in {MANIFEST} but not in {SUMS}"))
+            elif entry["sha256"] != sums[rel]:
+                problems.append(Problem(rel, f"sha256 in {MANIFEST} differs from {SUMS} (changed after the "
+                                             "release was written)"))
+            elif path.is_file() and path.stat().st_size != entry["bytes"]:
+                problems.append(Problem(rel, f"{path.stat().st_size} bytes, {MANIFEST} says {entry['bytes']}"))
+        return problems
+    except (ReleaseError, KeyError, TypeError) as exc:
+        why = str(exc) if isinstance(exc, ReleaseError) else f"malformed file entry ({type(exc).__name__}: {exc})"
+        return [Problem(MANIFEST, why)]
+
+
 def verify(release: pathlib.Path) -> list[Problem]:
-    """Every file of a release against its ``SHA256SUMS``: missing, changed or unlisted files."""
+    """Every file of a release against its ``SHA256SUMS`` (missing, changed or unlisted
+    files), and ``MANIFEST.json``'s sha256 and sizes against ``SHA256SUMS`` and the files.
+    The signature is :func:`signature`'s."""
     sums_path = release / SUMS
     if not sums_path.is_file():
         return [Problem(SUMS, "missing: the release is incomplete")]
-    sums = parse_sums(sums_path.read_text("utf-8"))
+    sums = parse_sums(text_of(sums_path.read_bytes(), SUMS))
     problems = []
     for rel, digest in sorted(sums.items()):
         path = release / rel
@@ -85,12 +141,23 @@ def verify(release: pathlib.Path) -> list[Problem]:
             problems.append(Problem(rel, "missing"))
         elif sha256_file(path) != digest:
             problems.append(Problem(rel, "checksum does not match SHA256SUMS"))
-    listed = set(sums) | {SUMS}
+    problems += _manifest_problems(release, sums)
+    listed = set(sums) | {SUMS, SIG}
     for path in sorted(release.rglob("*")):
         rel = path.relative_to(release).as_posix()
         if path.is_file() and rel not in listed:
             problems.append(Problem(rel, "not listed in SHA256SUMS"))
     return problems
+
+
+def signature(release: pathlib.Path, trusted: Ed25519PublicKey | None = None) -> str:
+    """One line on the release's ``SHA256SUMS.sig``; SignatureError when ``trusted`` is
+    given and the signature is missing or does not verify with it."""
+    sig = None
+    if (release / SIG).is_file():
+        with open(release / SIG, "rb") as fh:
+            sig = fh.read(signing.MAX_SIG_BYTES + 1)
+    return signing.check((release / SUMS).read_bytes(), sig, trusted)
 
 
 # -- publish ---------------------------------------------------------------------------
@@ -102,26 +169,36 @@ def _fs(url: str):
     return fs, root.rstrip("/")
 
 
-def publish(release: pathlib.Path, dest: str) -> str:
-    """Copy a verified release to ``dest``; return its URL there."""
+def publish(release: pathlib.Path, dest: str, sign: pathlib.Path | None = None) -> str:
+    """Copy a verified release to ``dest``; return its URL there. With ``sign`` (a
+    private key file) the copy gets ``SHA256SUMS.sig``; without it, a signature the
+    release already has is copied."""
     problems = verify(release)
     if problems:
         raise ReleaseError("will not publish a release that does not verify: " +
                            "; ".join(f"{p.path}: {p.why}" for p in problems))
-    manifest = json.loads((release / "MANIFEST.json").read_text("utf-8"))
-    version = manifest["version"]
+    manifest = read_manifest(release)
+    version = manifest.get("version")
+    if not isinstance(version, str) or parse_version(version) is None:
+        raise ReleaseError(f"{MANIFEST} of {release} has no version X.Y.Z")
+    sums = (release / SUMS).read_bytes()
+    sig = signing.sign(sums, signing.load_private(sign)) if sign else None
+    if sig is None and (release / SIG).is_file():
+        sig = (release / SIG).read_bytes()
     fs, root = _fs(dest)
     target = f"{root}/{version}"
     if fs.exists(f"{target}/{SUMS}"):
-        remote = fs.cat_file(f"{target}/{SUMS}").decode("utf-8")
-        if remote != (release / SUMS).read_text("utf-8"):
+        if fs.cat_file(f"{target}/{SUMS}") != sums:
             raise ReleaseError(f"{dest} already has a different release {version}")
+        if sig:  # signing a release published earlier
+            fs.pipe_file(f"{target}/{SIG}", sig)
     else:
-        files = sorted(parse_sums((release / SUMS).read_text("utf-8")))
-        for rel in files:
+        for rel in sorted(parse_sums(text_of(sums, SUMS))):
             fs.makedirs(posixpath.dirname(f"{target}/{rel}"), exist_ok=True)
             fs.put_file(str(release / rel), f"{target}/{rel}")
-        fs.put_file(str(release / SUMS), f"{target}/{SUMS}")  # the version is complete from here
+        if sig:
+            fs.pipe_file(f"{target}/{SIG}", sig)
+        fs.pipe_file(f"{target}/{SUMS}", sums)  # the version is complete from here
     _update_index(fs, root, manifest)
     return f"{dest.rstrip('/')}/{version}"
 
@@ -130,8 +207,8 @@ def _update_index(fs, root: str, manifest: dict) -> None:
     index_path = f"{root}/{INDEX}"
     index = {"name": manifest["name"], "releases": []}
     if fs.exists(index_path):
-        index = json.loads(fs.cat_file(index_path).decode("utf-8"))
-    entries = {e["version"]: e for e in index.get("releases", [])}
+        index = parse_index(fs.cat_file(index_path))
+    entries = {e["version"]: e for e in index["releases"]}
     entries[manifest["version"]] = {
         "version": manifest["version"], "path": manifest["version"], "created_at": manifest["created_at"],
         "records": manifest["counts"]["records"], "schema_version": manifest["schema_version"]}
@@ -195,20 +272,49 @@ class _Source:
                 time.sleep(0.2 * (attempt + 1))
 
 
+def parse_index(data: bytes) -> dict:
+    """``releases.json``: an object whose ``releases`` are objects with a ``version``
+    (entries with a version that is not X.Y.Z are dropped), else ReleaseError."""
+    try:
+        index = json.loads(text_of(data, INDEX))
+    except ValueError as exc:
+        raise ReleaseError(f"malformed {INDEX}: {exc}") from None
+    entries = index.get("releases") if isinstance(index, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ReleaseError(f"malformed {INDEX}: no list of releases")
+    index["releases"] = [e for e in entries if isinstance(e.get("version"), str) and parse_version(e["version"])]
+    return index
+
+
 def newest(index: dict) -> str:
-    versions = [e["version"] for e in index.get("releases", []) if parse_version(e.get("version", ""))]
+    versions = [e["version"] for e in index["releases"]]
     if not versions:
         raise ReleaseError(f"{INDEX} lists no releases")
     return max(versions, key=parse_version)
 
 
-def download(source: str, to: pathlib.Path, version: str | None = None) -> pathlib.Path:
-    """Fetch a release from ``source`` into ``to/<version>`` and verify it."""
+def _read_optional(src: _Source, rel: str) -> bytes | None:
+    """A file of the source, or None when the source has no such file."""
+    try:
+        return src.read(rel)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise ReleaseError(f"{src.url}/{rel}: HTTP {exc.code}") from None
+    except FileNotFoundError:
+        return None
+
+
+def download(source: str, to: pathlib.Path, version: str | None = None,
+             trusted: Ed25519PublicKey | None = None) -> pathlib.Path:
+    """Fetch a release from ``source`` into ``to/<version>`` and verify it; with a
+    ``trusted`` public key, refuse it (before fetching its files) unless its signature
+    verifies with that key."""
     src = _Source(source)
     if version is None:
         try:
-            version = newest(json.loads(src.read(INDEX).decode("utf-8")))
-        except (OSError, urllib.error.URLError, FileNotFoundError) as exc:
+            version = newest(parse_index(src.read(INDEX)))
+        except (OSError, urllib.error.URLError) as exc:
             raise ReleaseError(f"cannot read {source}/{INDEX}: {exc}") from None
     if parse_version(version) is None:
         raise ReleaseError(f"version {version!r} is not X.Y.Z")
@@ -216,10 +322,16 @@ def download(source: str, to: pathlib.Path, version: str | None = None) -> pathl
     if final.exists():
         raise ReleaseError(f"{final} already exists")
     try:
-        sums_text = src.read(f"{version}/{SUMS}").decode("utf-8")
-    except (OSError, urllib.error.URLError, FileNotFoundError) as exc:
+        sums_bytes = src.read(f"{version}/{SUMS}")
+    except (OSError, urllib.error.URLError) as exc:
         raise ReleaseError(f"{source} has no release {version} ({exc})") from None
-    sums = parse_sums(sums_text)
+    sig = _read_optional(src, f"{version}/{SIG}")
+    if trusted is not None:
+        try:
+            signing.check(sums_bytes, sig, trusted)
+        except SignatureError as exc:
+            raise ReleaseError(f"refusing release {version} of {source}: {exc}") from None
+    sums = parse_sums(text_of(sums_bytes, SUMS))
     partial = to / f".{version}.partial"
     partial.mkdir(parents=True, exist_ok=True)
     for rel in sorted(sums):
@@ -228,11 +340,16 @@ def download(source: str, to: pathlib.Path, version: str | None = None) -> pathl
         if target.exists() and sha256_file(target) == sums[rel]:
             continue  # already here from an earlier, interrupted download
         src.fetch(f"{version}/{rel}", target)
-    (partial / SUMS).write_text(sums_text, "utf-8")
+    (partial / SUMS).write_bytes(sums_bytes)
+    (partial / SIG).unlink(missing_ok=True)
+    if sig is not None:
+        (partial / SIG).write_bytes(sig)
     bad = [p for p in verify(partial) if p.why != "not listed in SHA256SUMS"]
     if bad:
         for p in bad:  # the next attempt fetches these again
             (partial / p.path).unlink(missing_ok=True)
-        raise ReleaseError("downloaded files do not match SHA256SUMS: " + ", ".join(p.path for p in bad))
+        raise ReleaseError("downloaded release does not verify: " + "; ".join(f"{p.path}: {p.why}" for p in bad))
+    if read_manifest(partial).get("version") != version:
+        raise ReleaseError(f"{MANIFEST} of {source}/{version} names another version")
     os.rename(partial, final)
     return final

@@ -5,11 +5,13 @@ import hashlib
 import pathlib
 import re
 
-VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)", re.ASCII)
 
 
 def parse_version(name: str) -> tuple[int, int, int] | None:
-    m = VERSION_RE.match(name)
+    """``(major, minor, patch)`` of exactly ``X.Y.Z`` (ASCII digits, nothing before or
+    after, not even a newline), else None."""
+    m = VERSION_RE.fullmatch(name)
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
