@@ -242,11 +242,12 @@ def share_temporary_server() -> None:
     """Without ``PREFECT_API_URL``, start Prefect's temporary server now and name it in
     the environment, so that the worker processes use it too: otherwise each worker
     process starts a server of its own (about 9 s each, measured)."""
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL
 
     if os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
         return
+    from prefect.server.api.server import SubprocessASGIServer  # 2 s of imports: only when needed
+
     server = SubprocessASGIServer()  # the instance Prefect's own client would start
     server.start()
     os.environ["PREFECT_API_URL"] = server.api_url

@@ -184,16 +184,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from jingwen.raw import up_to_date
     from jingwen.release.lock import OutputLocked, output_lock
+    from jingwen.validation import SuitesError, load_suites
 
     if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
         for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     try:  # refuse early and plainly what the flow would refuse later
+        load_suites()
         with output_lock(pathlib.Path(args.out)):
             pass
         if args.version and (pathlib.Path(args.out) / args.version).exists():
             raise FileExistsError(f"release {args.version} already exists in {args.out}")
-    except (OutputLocked, FileExistsError) as exc:
+    except (SuitesError, OutputLocked, FileExistsError) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     if args.address and args.runner != "dask":

@@ -24,6 +24,16 @@ def gold_dir() -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
+def prefect_db():
+    """A temporary Prefect server and database for the session; yields its API URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
 def samples() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(RAW.glob("*.txt"))}
 

@@ -8,13 +8,6 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 from conftest import RAW, gold_dir, score_script
-from prefect.testing.utilities import prefect_test_harness
-
-
-@pytest.fixture(scope="session")
-def prefect_db():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_release_flow_builds_a_scored_release(prefect_db, tmp_path):
