@@ -10,7 +10,9 @@ import sys
 import time
 from collections import Counter
 
+from jingwen import cliargs
 from jingwen.document import DEFAULT_LIMITS
+from jingwen.schema import PIPELINE_VERSION, SCHEMA_VERSION
 
 EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="jingwen",
         description="净文 jingwen: turn raw scrapes of Chinese news into a clean, validated, versioned dataset.",
         epilog="Run 'jingwen COMMAND --help' for the options and examples of each command.")
+    p.add_argument("--version", action="version", version=f"jingwen {PIPELINE_VERSION} (schema {SCHEMA_VERSION})")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -111,9 +114,9 @@ def _parser() -> argparse.ArgumentParser:
                                       "diff of the raw text (from --raw, if the file is unchanged) against the "
                                       "cleaned text. A rejected file shows its reason.",
                           epilog="examples:\n"
-                                 "  jingwen show 1cf8922f1b3f8602            # by id, newest release in output/\n"
+                                 "  jingwen show 7c8bf4737df5f9ac            # by id, newest release in output/\n"
                                  "  jingwen show 000_1cf8922f1b3f8602.txt --release output/0.1.0\n"
-                                 "  jingwen show raw/site/0001.txt --raw raw | less -R\n",
+                                 "  jingwen show raw/003_dbbf224393a5418b.txt --raw raw | less -R\n",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     show.add_argument("key", metavar="ID|RAW_FILE")
     show.add_argument("--release", metavar="DIR", help="release folder (default: the newest in --out)")
@@ -162,6 +165,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    bad = cliargs.problem(args)
+    if bad:
+        print(f"jingwen {args.command}: {bad}", file=sys.stderr)
+        return 2
     try:
         return {"run": cmd_run, "serve": cmd_serve, "notify": cmd_notify, "clean": cmd_clean, "fix": cmd_fix,
                 "show": cmd_show, "verify": cmd_verify, "diff": cmd_diff, "publish": cmd_publish,
@@ -176,9 +183,6 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    if not os.path.isdir(args.raw):
-        print(f"jingwen run: raw folder '{args.raw}' does not exist (pass --raw DIR)", file=sys.stderr)
-        return 2
     started = time.monotonic()
     import logging
 
@@ -198,9 +202,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (SuitesError, OutputLocked, FileExistsError) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
-    if args.address and args.runner != "dask":
-        print("jingwen run: --address needs --runner dask", file=sys.stderr)
-        return 2
     limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
     current = None if args.version else up_to_date(args.raw, args.out, limits)
     if current:  # nothing to do: say so without starting Prefect
@@ -400,6 +401,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     except (ReleaseError, OSError, KeyError) as exc:
         print(f"jingwen publish: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        known = cliargs.runtime_problem(exc, args.to)
+        if known is None:
+            raise
+        print(f"jingwen publish: {known}", file=sys.stderr)
+        return 1
     print(f"published {url}")
     return 0
 
@@ -411,6 +418,12 @@ def cmd_download(args: argparse.Namespace) -> int:
         path = download(args.source, pathlib.Path(args.to), args.version)
     except (ReleaseError, OSError) as exc:
         print(f"jingwen download: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        known = cliargs.runtime_problem(exc, args.source)
+        if known is None:
+            raise
+        print(f"jingwen download: {known}", file=sys.stderr)
         return 1
     print(f"downloaded and verified {path}")
     return 0
