@@ -30,6 +30,7 @@ from jingwen import shards
 from jingwen.document import DEFAULT_LIMITS, Limits
 from jingwen.progress import Progress
 from jingwen.raw import discover, inputs_of, read_manifest, same_inputs, up_to_date_summary
+from jingwen.release.card import CardInfo, check_card_info
 from jingwen.release.lock import output_lock
 from jingwen.release.versions import next_version, parse_version, releases
 from jingwen.release.writer import write_release
@@ -75,9 +76,10 @@ def validate_shard(records: str, work: str, shard: int, suites: list[dict], dupl
 
 @task(name="write-release", cache_policy=NO_CACHE)
 def write_release_task(out_dir: str, version: str, record_paths: list[str], removed_paths: list[str],
-                       stages: list[shards.ShardResult], refused: list[dict], extra: dict, raw_root: str) -> dict:
+                       stages: list[shards.ShardResult], refused: list[dict], extra: dict, raw_root: str,
+                       card: dict) -> dict:
     summary = write_release(pathlib.Path(out_dir), version, record_paths, shards.read_rejects(stages, refused),
-                            removed_paths, extra, pathlib.Path(raw_root))
+                            removed_paths, extra, pathlib.Path(raw_root), CardInfo(**card))
     return asdict(summary)
 
 
@@ -103,7 +105,7 @@ def warm_up() -> None:
 @flow(name="release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
 def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS,
-            cache: str | None = None, progress: bool | None = None) -> dict:
+            cache: str | None = None, progress: bool | None = None, card: dict | None = None) -> dict:
     """Build a release of the raw files in ``raw`` into ``out/<version>``.
 
     ``version`` defaults to the next patch version after the newest release in
@@ -111,7 +113,9 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
     ``cache`` (default ``out/.cache``). When the raw files, the pipeline and the
     expectation suites are those of the newest release, nothing is written and the
     summary says ``up_to_date``. ``progress`` shows documents done, rate and time left
-    on stderr (default: when stderr is a terminal). Each run gets Prefect artifacts:
+    on stderr (default: when stderr is a terminal). ``card`` sets fields of the dataset
+    card's :class:`~jingwen.release.card.CardInfo` (name, licence, homepage, citation;
+    a change makes a new release). Each run gets Prefect artifacts:
     a markdown summary and a table of counts. Returns the release summary.
     """
     log = get_run_logger()
@@ -121,11 +125,12 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
     if not raw_root.is_dir():
         raise FileNotFoundError(f"raw folder {raw_root} does not exist")
     cache_dir = pathlib.Path(cache).resolve() if cache else out_dir / ".cache"
+    card = asdict(check_card_info(CardInfo(**(card or {}))))
     with output_lock(out_dir):
         _remove_stale_work(out_dir, log)
         suites = load_suites()
         files, refused = discover(raw_root)
-        inputs = inputs_of(raw_root, files, refused, limits, suites)
+        inputs = inputs_of(raw_root, files, refused, limits, suites, card)
         found = releases(out_dir)
         newest = found[-1][1] if found else None
         if version is None and same_inputs(newest, inputs):
@@ -177,7 +182,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             }
             summary = write_release_task(str(out_dir), version, [v.paths["records"] for v in validated],
                                          [f.paths["removed"] for f in finished], stages, refused, extra,
-                                         str(raw_root))
+                                         str(raw_root), card)
             clock.lap("write")
         finally:
             shutil.rmtree(work, ignore_errors=True)

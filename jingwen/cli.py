@@ -18,6 +18,8 @@ EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
   jingwen run --raw scrapes --out releases --version 1.0.0
   jingwen run --runner dask --address tcp://10.0.0.5:8786   # shard tasks on a Dask cluster
+  jingwen run --license cc-by-4.0 --homepage https://example.org/zh-news   # what the dataset card says
+  jingwen run --card-config card.toml                        # the same from a file (keys as the options)
 """
 EPILOG_SERVE = """examples:
   prefect server start &                                   # a Prefect server, UI at :4200
@@ -70,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="worker processes or threads (default: one per core)")
     run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
                                        "local cluster of worker processes)")
+    run.add_argument("--card-config", metavar="TOML", help="the dataset card's name, pretty_name, license, "
+                     "license_name, license_link, homepage and citation (options below override it)")
+    run.add_argument("--name", help="dataset name on the card and in the manifest (default: jingwen-zh-news)")
+    run.add_argument("--license", help="SPDX id as the Hub spells it (cc-by-4.0), or 'other' (the default: the "
+                                       "articles stay their publishers'; the release gets LICENSE.md)")
+    run.add_argument("--license-link", metavar="URL", help="the licence's text, for --license other")
+    run.add_argument("--homepage", metavar="URL", help="the dataset's homepage (default: none)")
+    run.add_argument("--citation", metavar="BIBTEX", help="how to cite it (default: a @misc entry of the version)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     serve = sub.add_parser("serve", help="rerun the release flow when raw files land (a Prefect deployment)",
@@ -203,7 +213,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
-    current = None if args.version else up_to_date(args.raw, args.out, limits)
+    card = dataclasses.asdict(cliargs.card_info(args))
+    current = None if args.version else up_to_date(args.raw, args.out, limits, card)
     if current:  # nothing to do: say so without starting Prefect
         _print_summary({**current, "seconds": None}, time.monotonic() - started)
         return 0
@@ -215,7 +226,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         share_temporary_server()
         summary = on_runner(args.runner, args.address, args.workers)(raw=args.raw, out=args.out, version=args.version,
-                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
+                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache,
+                          card=card)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1

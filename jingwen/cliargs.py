@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from jingwen.release.card import CardInfo, load_card_info
 from jingwen.release.versions import parse_version
 
 HTTP = ("http", "https")
@@ -49,7 +50,17 @@ def _run(args: argparse.Namespace) -> str | None:
         value = getattr(args, name)
         if value is not None and value < 1:
             return f"--{name.replace('_', '-')} must be at least 1, not {value}"
+    try:
+        card_info(args)
+    except ValueError as exc:
+        return str(exc)
     return _version(args.version)
+
+
+def card_info(args: argparse.Namespace) -> CardInfo:
+    """The card info of ``jingwen run``'s ``--card-config`` and options (ValueError if wrong)."""
+    return load_card_info(args.card_config, name=args.name, license=args.license, license_link=args.license_link,
+                          homepage=args.homepage, citation=args.citation)
 
 
 def _serve(args: argparse.Namespace) -> str | None:

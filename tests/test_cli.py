@@ -49,6 +49,8 @@ def test_bad_arguments_are_one_line_and_exit_2(capsys, monkeypatch, tmp_path):
     fails = lambda argv, words: _fails_before_anything(capsys, monkeypatch, argv, 2, words)
     fails(["run", "--raw", str(RAW), "--out", str(tmp_path), "--version", "foo"], "is not a version X.Y.Z")
     fails(["run", "--raw", str(RAW), "--workers", "0"], "--workers must be at least 1")
+    fails(["run", "--raw", str(RAW), "--license", "Not A Licence"], "not an SPDX id")
+    fails(["run", "--raw", str(RAW), "--card-config", str(tmp_path / "none.toml")], "cannot read the card config")
     fails(["download", "htp://bad", "--to", str(tmp_path)], "unknown protocol htp://")
     fails(["download", str(tmp_path), "--version", "latest", "--to", str(tmp_path)], "is not a version")
     fails(["publish", str(RAW), "--to", "htp://x"], "unknown protocol htp://")
