@@ -1,4 +1,4 @@
-"""The ``release`` Prefect flow: raw/ → a validated, versioned release in output/.
+"""The ``jingwen-release`` Prefect flow (function ``release``): raw/ → a validated, versioned release in output/.
 
 Tasks work on shards of documents (never one task per document)::
 
@@ -48,7 +48,23 @@ def _remove_stale_work(out_dir: pathlib.Path, log) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-@task(name="prepare-shard", cache_policy=NO_CACHE)
+def _io_failure(task, task_run, state) -> bool:
+    """Whether a shard task failed on I/O (shared storage, a worker's disk): only then is
+    it retried. A retry is safe: a shard task reads its inputs and writes whole files named
+    by its shard (the cache by atomic renames), the same files again from the same inputs."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+SHARD_RETRIES = {"retries": 2, "retry_delay_seconds": 2, "retry_condition_fn": _io_failure}
+
+
+@task(name="prepare-shard", cache_policy=NO_CACHE, **SHARD_RETRIES)
 def prepare_shard(raw_root: str, files: list[str], work: str, shard: int, limits: Limits,
                   cache_dir: str) -> shards.ShardResult:
     return shards.prepare(raw_root, files, work, shard, limits, cache_dir)
@@ -59,7 +75,7 @@ def merge_sketches(paths: list[str], target: str) -> str:
     return shards.merge_sketches(paths, target)
 
 
-@task(name="finish-shard", cache_policy=NO_CACHE)
+@task(name="finish-shard", cache_policy=NO_CACHE, **SHARD_RETRIES)
 def finish_shard(prepared: str, sketch: str, work: str, shard: int, limits: Limits) -> shards.ShardResult:
     return shards.finish(prepared, sketch, work, shard, limits)
 
@@ -69,7 +85,7 @@ def find_duplicates(keys: list[str], target: str) -> str:
     return shards.dedupe(keys, target)[0]
 
 
-@task(name="validate-shard", cache_policy=NO_CACHE)
+@task(name="validate-shard", cache_policy=NO_CACHE, **SHARD_RETRIES)
 def validate_shard(records: str, work: str, shard: int, suites: list[dict], duplicates: str) -> shards.ShardResult:
     return shards.validate(records, work, shard, suites, duplicates)
 
@@ -102,7 +118,7 @@ def warm_up() -> None:
     importlib.import_module("great_expectations")
 
 
-@flow(name="release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
+@flow(name="jingwen-release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
 def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS,
             cache: str | None = None, progress: bool | None = None, card: dict | None = None) -> dict:

@@ -1,6 +1,6 @@
-"""Scheduled reruns: the ``release`` flow served as a Prefect deployment.
+"""Scheduled reruns: the ``jingwen-release`` flow served as a Prefect deployment.
 
-``jingwen serve`` registers the deployment ``release/jingwen`` with a Prefect
+``jingwen serve`` registers the deployment ``jingwen-release/jingwen`` with a Prefect
 server (``PREFECT_API_URL``) and runs its flow runs in this process, one at a
 time. A run is triggered:
 
@@ -136,7 +136,7 @@ def serve(raw: str, out: str, cache: str | None = None, cron: str | None = None,
     watcher = Watcher(raw_path, poll) if poll > 0 else None
     if watcher:
         watcher.start()
-    log.info("serving deployment release/%s for %s (poll every %s s, cron %s)", name, raw_path, poll, cron)
+    log.info("serving deployment jingwen-release/%s for %s (poll every %s s, cron %s)", name, raw_path, poll, cron)
     try:
         asyncio.run(runner.start())
     except KeyboardInterrupt:

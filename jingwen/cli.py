@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
 
     run = sub.add_parser("run", help="build a release of a raw folder with the Prefect flow",
-                         description="Run the Prefect 'release' flow: read every raw file, repair, clean and "
+                         description="Run the Prefect 'jingwen-release' flow: read every raw file, repair, clean and "
                                      "validate it, and write OUT/VERSION/ (Parquet, JSONL, rejects, manifest, "
                                      "checksums, dataset card).",
                          epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     serve = sub.add_parser("serve", help="rerun the release flow when raw files land (a Prefect deployment)",
-                           description="Register the Prefect deployment 'release/jingwen' with the server in "
+                           description="Register the Prefect deployment 'jingwen-release/jingwen' with the server in "
                                        "PREFECT_API_URL and run its flow runs here, one at a time: once at "
                                        "start, whenever 'jingwen notify' reports new raw files, whenever "
                                        "polling sees the raw folder change, and on --cron. A run with "
