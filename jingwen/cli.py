@@ -72,14 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="worker processes or threads (default: one per core)")
     run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
                                        "local cluster of worker processes)")
-    run.add_argument("--card-config", metavar="TOML", help="the dataset card's name, pretty_name, license, "
-                     "license_name, license_link, homepage and citation (options below override it)")
-    run.add_argument("--name", help="dataset name on the card and in the manifest (default: jingwen-zh-news)")
-    run.add_argument("--license", help="SPDX id as the Hub spells it (cc-by-4.0), or 'other' (the default: the "
-                                       "articles stay their publishers'; the release gets LICENSE.md)")
-    run.add_argument("--license-link", metavar="URL", help="the licence's text, for --license other")
-    run.add_argument("--homepage", metavar="URL", help="the dataset's homepage (default: none)")
-    run.add_argument("--citation", metavar="BIBTEX", help="how to cite it (default: a @misc entry of the version)")
+    _card_options(run, "name")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     serve = sub.add_parser("serve", help="rerun the release flow when raw files land (a Prefect deployment)",
@@ -96,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", type=float, default=60.0,
                        help="seconds between looks at the raw folder; 0: only notify and cron (default: 60)")
     serve.add_argument("--name", default="jingwen", help="deployment name (default: jingwen)")
+    _card_options(serve, "dataset_name")
 
     notify = sub.add_parser("notify", help="tell 'jingwen serve' that new raw files landed",
                             description="Emit the Prefect event 'jingwen.raw.changed' for a raw folder; the "
@@ -171,6 +165,21 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--version")
     download.add_argument("--to", required=True, metavar="DIR")
     return p
+
+
+def _card_options(parser: argparse.ArgumentParser, name_dest: str) -> None:
+    """The options of what the dataset card says (``--name`` is the deployment's in serve)."""
+    parser.add_argument("--card-config", metavar="TOML", help="the dataset card's name, pretty_name, license, "
+                        "license_name, license_link, homepage and citation (the options below override it)")
+    flag = "--name" if name_dest == "name" else "--dataset-name"
+    parser.add_argument(flag, dest=name_dest, help="dataset name on the card and in the manifest "
+                                                   "(default: jingwen-zh-news)")
+    parser.add_argument("--license", help="SPDX id as the Hub spells it (cc-by-4.0), or 'other' (the default: "
+                                          "the articles stay their publishers'; the release gets LICENSE.md)")
+    parser.add_argument("--license-link", metavar="URL", help="the licence's text, for --license other")
+    parser.add_argument("--homepage", metavar="URL", help="the dataset's homepage (default: none)")
+    parser.add_argument("--citation", metavar="BIBTEX", help="how to cite it (default: a @misc entry of the "
+                                                             "version)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,7 +279,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
-        serve(args.raw, args.out, cache=args.cache, cron=args.cron, poll=args.poll, name=args.name)
+        serve(args.raw, args.out, cache=args.cache, cron=args.cron, poll=args.poll, name=args.name,
+              card=dataclasses.asdict(cliargs.card_info(args)))
     except (NoServer, FileNotFoundError) as exc:
         print(f"jingwen serve: {exc}", file=sys.stderr)
         return 1

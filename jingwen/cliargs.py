@@ -50,23 +50,28 @@ def _run(args: argparse.Namespace) -> str | None:
         value = getattr(args, name)
         if value is not None and value < 1:
             return f"--{name.replace('_', '-')} must be at least 1, not {value}"
+    return _card(args) or _version(args.version)
+
+
+def card_info(args: argparse.Namespace) -> CardInfo:
+    """The card info of ``--card-config`` and the card options (ValueError if wrong)."""
+    name = args.name if args.command == "run" else args.dataset_name
+    return load_card_info(args.card_config, name=name, license=args.license, license_link=args.license_link,
+                          homepage=args.homepage, citation=args.citation)
+
+
+def _card(args: argparse.Namespace) -> str | None:
     try:
         card_info(args)
     except ValueError as exc:
         return str(exc)
-    return _version(args.version)
-
-
-def card_info(args: argparse.Namespace) -> CardInfo:
-    """The card info of ``jingwen run``'s ``--card-config`` and options (ValueError if wrong)."""
-    return load_card_info(args.card_config, name=args.name, license=args.license, license_link=args.license_link,
-                          homepage=args.homepage, citation=args.citation)
+    return None
 
 
 def _serve(args: argparse.Namespace) -> str | None:
     if args.poll < 0:
         return f"--poll must be 0 (off) or more seconds, not {args.poll}"
-    return None
+    return _card(args)
 
 
 def _publish(args: argparse.Namespace) -> str | None:
