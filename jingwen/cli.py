@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="worker processes or threads (default: one per core)")
     run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
                                        "local cluster of worker processes)")
-    _card_options(run, "name")
+    _card_options(run, "--name")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     serve = sub.add_parser("serve", help="rerun the release flow when raw files land (a Prefect deployment)",
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", type=float, default=60.0,
                        help="seconds between looks at the raw folder; 0: only notify and cron (default: 60)")
     serve.add_argument("--name", default="jingwen", help="deployment name (default: jingwen)")
-    _card_options(serve, "dataset_name")
+    _card_options(serve, "--dataset-name")
 
     notify = sub.add_parser("notify", help="tell 'jingwen serve' that new raw files landed",
                             description="Emit the Prefect event 'jingwen.raw.changed' for a raw folder; the "
@@ -167,12 +167,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _card_options(parser: argparse.ArgumentParser, name_dest: str) -> None:
-    """The options of what the dataset card says (``--name`` is the deployment's in serve)."""
+def _card_options(parser: argparse.ArgumentParser, name_flag: str) -> None:
+    """The options of what the dataset card says; the dataset's name is ``name_flag``
+    (serve's ``--name`` is the deployment's)."""
     parser.add_argument("--card-config", metavar="TOML", help="the dataset card's name, pretty_name, license, "
                         "license_name, license_link, homepage and citation (the options below override it)")
-    flag = "--name" if name_dest == "name" else "--dataset-name"
-    parser.add_argument(flag, dest=name_dest, help="dataset name on the card and in the manifest "
+    parser.add_argument(name_flag, dest="dataset_name", help="dataset name on the card and in the manifest "
                                                    "(default: jingwen-zh-news)")
     parser.add_argument("--license", help="SPDX id as the Hub spells it (cc-by-4.0), or 'other' (the default: "
                                           "the articles stay their publishers'; the release gets LICENSE.md)")

@@ -55,9 +55,8 @@ def _run(args: argparse.Namespace) -> str | None:
 
 def card_info(args: argparse.Namespace) -> CardInfo:
     """The card info of ``--card-config`` and the card options (ValueError if wrong)."""
-    name = args.name if args.command == "run" else args.dataset_name
-    return load_card_info(args.card_config, name=name, license=args.license, license_link=args.license_link,
-                          homepage=args.homepage, citation=args.citation)
+    return load_card_info(args.card_config, name=args.dataset_name, license=args.license,
+                          license_link=args.license_link, homepage=args.homepage, citation=args.citation)
 
 
 def _card(args: argparse.Namespace) -> str | None:
