@@ -49,7 +49,7 @@ bench-lines: $(STAMP)
 lock:
 	rm -rf /tmp/jingwen-lock && $(PYTHON) -m venv /tmp/jingwen-lock
 	/tmp/jingwen-lock/bin/pip install --quiet -e '.[test]' 'fastapi<0.151'
-	/tmp/jingwen-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	/tmp/jingwen-lock/bin/pip freeze --all --exclude-editable | grep -v '^-e\|^pip==' > constraints.txt  # --all: setuptools too
 
 clean-venv:
 	rm -rf $(VENV)

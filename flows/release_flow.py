@@ -1,4 +1,4 @@
-"""The ``release`` Prefect flow: raw/ → a validated, versioned release in output/.
+"""The ``jingwen-release`` Prefect flow (function ``release``): raw/ → a validated, versioned release in output/.
 
 Tasks work on shards of documents (never one task per document)::
 
@@ -30,6 +30,7 @@ from jingwen import shards
 from jingwen.document import DEFAULT_LIMITS, Limits
 from jingwen.progress import Progress
 from jingwen.raw import discover, inputs_of, read_manifest, same_inputs, up_to_date_summary
+from jingwen.release.card import CardInfo, check_card_info
 from jingwen.release.lock import output_lock
 from jingwen.release.versions import next_version, parse_version, releases
 from jingwen.release.writer import write_release
@@ -47,7 +48,23 @@ def _remove_stale_work(out_dir: pathlib.Path, log) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-@task(name="prepare-shard", cache_policy=NO_CACHE)
+def _io_failure(task, task_run, state) -> bool:
+    """Whether a shard task failed on I/O (shared storage, a worker's disk): only then is
+    it retried. A retry is safe: a shard task reads its inputs and writes whole files named
+    by its shard (the cache by atomic renames), the same files again from the same inputs."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+SHARD_RETRIES = {"retries": 2, "retry_delay_seconds": 2, "retry_condition_fn": _io_failure}
+
+
+@task(name="prepare-shard", cache_policy=NO_CACHE, **SHARD_RETRIES)
 def prepare_shard(raw_root: str, files: list[str], work: str, shard: int, limits: Limits,
                   cache_dir: str) -> shards.ShardResult:
     return shards.prepare(raw_root, files, work, shard, limits, cache_dir)
@@ -58,7 +75,7 @@ def merge_sketches(paths: list[str], target: str) -> str:
     return shards.merge_sketches(paths, target)
 
 
-@task(name="finish-shard", cache_policy=NO_CACHE)
+@task(name="finish-shard", cache_policy=NO_CACHE, **SHARD_RETRIES)
 def finish_shard(prepared: str, sketch: str, work: str, shard: int, limits: Limits) -> shards.ShardResult:
     return shards.finish(prepared, sketch, work, shard, limits)
 
@@ -68,16 +85,17 @@ def find_duplicates(keys: list[str], target: str) -> str:
     return shards.dedupe(keys, target)[0]
 
 
-@task(name="validate-shard", cache_policy=NO_CACHE)
+@task(name="validate-shard", cache_policy=NO_CACHE, **SHARD_RETRIES)
 def validate_shard(records: str, work: str, shard: int, suites: list[dict], duplicates: str) -> shards.ShardResult:
     return shards.validate(records, work, shard, suites, duplicates)
 
 
 @task(name="write-release", cache_policy=NO_CACHE)
 def write_release_task(out_dir: str, version: str, record_paths: list[str], removed_paths: list[str],
-                       stages: list[shards.ShardResult], refused: list[dict], extra: dict, raw_root: str) -> dict:
+                       stages: list[shards.ShardResult], refused: list[dict], extra: dict, raw_root: str,
+                       card: dict) -> dict:
     summary = write_release(pathlib.Path(out_dir), version, record_paths, shards.read_rejects(stages, refused),
-                            removed_paths, extra, pathlib.Path(raw_root))
+                            removed_paths, extra, pathlib.Path(raw_root), CardInfo(**card))
     return asdict(summary)
 
 
@@ -100,10 +118,10 @@ def warm_up() -> None:
     importlib.import_module("great_expectations")
 
 
-@flow(name="release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
+@flow(name="jingwen-release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
 def release(raw: str = "raw", out: str = "output", version: str | None = None,
             shard_size: int = DEFAULT_SHARD_SIZE, limits: Limits = DEFAULT_LIMITS,
-            cache: str | None = None, progress: bool | None = None) -> dict:
+            cache: str | None = None, progress: bool | None = None, card: dict | None = None) -> dict:
     """Build a release of the raw files in ``raw`` into ``out/<version>``.
 
     ``version`` defaults to the next patch version after the newest release in
@@ -111,7 +129,9 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
     ``cache`` (default ``out/.cache``). When the raw files, the pipeline and the
     expectation suites are those of the newest release, nothing is written and the
     summary says ``up_to_date``. ``progress`` shows documents done, rate and time left
-    on stderr (default: when stderr is a terminal). Each run gets Prefect artifacts:
+    on stderr (default: when stderr is a terminal). ``card`` sets fields of the dataset
+    card's :class:`~jingwen.release.card.CardInfo` (name, licence, homepage, citation;
+    a change makes a new release). Each run gets Prefect artifacts:
     a markdown summary and a table of counts. Returns the release summary.
     """
     log = get_run_logger()
@@ -121,11 +141,12 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
     if not raw_root.is_dir():
         raise FileNotFoundError(f"raw folder {raw_root} does not exist")
     cache_dir = pathlib.Path(cache).resolve() if cache else out_dir / ".cache"
+    card = asdict(check_card_info(CardInfo(**(card or {}))))
     with output_lock(out_dir):
         _remove_stale_work(out_dir, log)
         suites = load_suites()
         files, refused = discover(raw_root)
-        inputs = inputs_of(raw_root, files, refused, limits, suites)
+        inputs = inputs_of(raw_root, files, refused, limits, suites, card)
         found = releases(out_dir)
         newest = found[-1][1] if found else None
         if version is None and same_inputs(newest, inputs):
@@ -177,7 +198,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             }
             summary = write_release_task(str(out_dir), version, [v.paths["records"] for v in validated],
                                          [f.paths["removed"] for f in finished], stages, refused, extra,
-                                         str(raw_root))
+                                         str(raw_root), card)
             clock.lap("write")
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -242,11 +263,12 @@ def share_temporary_server() -> None:
     """Without ``PREFECT_API_URL``, start Prefect's temporary server now and name it in
     the environment, so that the worker processes use it too: otherwise each worker
     process starts a server of its own (about 9 s each, measured)."""
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL
 
     if os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
         return
+    from prefect.server.api.server import SubprocessASGIServer  # 2 s of imports: only when needed
+
     server = SubprocessASGIServer()  # the instance Prefect's own client would start
     server.start()
     os.environ["PREFECT_API_URL"] = server.api_url

@@ -1,6 +1,6 @@
-"""Scheduled reruns: the ``release`` flow served as a Prefect deployment.
+"""Scheduled reruns: the ``jingwen-release`` flow served as a Prefect deployment.
 
-``jingwen serve`` registers the deployment ``release/jingwen`` with a Prefect
+``jingwen serve`` registers the deployment ``jingwen-release/jingwen`` with a Prefect
 server (``PREFECT_API_URL``) and runs its flow runs in this process, one at a
 time. A run is triggered:
 
@@ -109,8 +109,9 @@ class Watcher(threading.Thread):
 
 
 def serve(raw: str, out: str, cache: str | None = None, cron: str | None = None,
-          poll: float = 60.0, name: str = DEPLOYMENT) -> None:
-    """Serve the release flow (blocks until interrupted)."""
+          poll: float = 60.0, name: str = DEPLOYMENT, card: dict | None = None) -> None:
+    """Serve the release flow (blocks until interrupted); ``card`` is the dataset card's
+    info for every run."""
     from prefect.client.orchestration import get_client
     from prefect.runner import Runner
 
@@ -119,7 +120,7 @@ def serve(raw: str, out: str, cache: str | None = None, cron: str | None = None,
     if not raw_path.is_dir():
         raise FileNotFoundError(f"raw folder {raw_path} does not exist")
     params = {"raw": str(raw_path), "out": str(pathlib.Path(out).resolve()),
-              "cache": str(pathlib.Path(cache).resolve()) if cache else None}
+              "cache": str(pathlib.Path(cache).resolve()) if cache else None, "card": card}
     trigger = DeploymentEventTrigger(name="new raw files", expect={EVENT},
                                      match={"prefect.resource.id": resource_id(raw_path)}, parameters=params)
     runner = Runner(name=f"jingwen-serve-{name}", limit=1, pause_on_shutdown=False)
@@ -136,7 +137,7 @@ def serve(raw: str, out: str, cache: str | None = None, cron: str | None = None,
     watcher = Watcher(raw_path, poll) if poll > 0 else None
     if watcher:
         watcher.start()
-    log.info("serving deployment release/%s for %s (poll every %s s, cron %s)", name, raw_path, poll, cron)
+    log.info("serving deployment jingwen-release/%s for %s (poll every %s s, cron %s)", name, raw_path, poll, cron)
     try:
         asyncio.run(runner.start())
     except KeyboardInterrupt:

@@ -10,12 +10,16 @@ import sys
 import time
 from collections import Counter
 
+from jingwen import cliargs
 from jingwen.document import DEFAULT_LIMITS
+from jingwen.schema import PIPELINE_VERSION, SCHEMA_VERSION
 
 EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
   jingwen run --raw scrapes --out releases --version 1.0.0
   jingwen run --runner dask --address tcp://10.0.0.5:8786   # shard tasks on a Dask cluster
+  jingwen run --license cc-by-4.0 --homepage https://example.org/zh-news   # what the dataset card says
+  jingwen run --card-config card.toml                        # the same from a file (keys as the options)
 """
 EPILOG_SERVE = """examples:
   prefect server start &                                   # a Prefect server, UI at :4200
@@ -44,11 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="jingwen",
         description="净文 jingwen: turn raw scrapes of Chinese news into a clean, validated, versioned dataset.",
         epilog="Run 'jingwen COMMAND --help' for the options and examples of each command.")
+    p.add_argument("--version", action="version", version=f"jingwen {PIPELINE_VERSION} (schema {SCHEMA_VERSION})")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
     run = sub.add_parser("run", help="build a release of a raw folder with the Prefect flow",
-                         description="Run the Prefect 'release' flow: read every raw file, repair, clean and "
+                         description="Run the Prefect 'jingwen-release' flow: read every raw file, repair, clean and "
                                      "validate it, and write OUT/VERSION/ (Parquet, JSONL, rejects, manifest, "
                                      "checksums, dataset card).",
                          epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -67,10 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="worker processes or threads (default: one per core)")
     run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
                                        "local cluster of worker processes)")
+    _card_options(run, "--name")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task logs")
 
     serve = sub.add_parser("serve", help="rerun the release flow when raw files land (a Prefect deployment)",
-                           description="Register the Prefect deployment 'release/jingwen' with the server in "
+                           description="Register the Prefect deployment 'jingwen-release/jingwen' with the server in "
                                        "PREFECT_API_URL and run its flow runs here, one at a time: once at "
                                        "start, whenever 'jingwen notify' reports new raw files, whenever "
                                        "polling sees the raw folder change, and on --cron. A run with "
@@ -83,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", type=float, default=60.0,
                        help="seconds between looks at the raw folder; 0: only notify and cron (default: 60)")
     serve.add_argument("--name", default="jingwen", help="deployment name (default: jingwen)")
+    _card_options(serve, "--dataset-name")
 
     notify = sub.add_parser("notify", help="tell 'jingwen serve' that new raw files landed",
                             description="Emit the Prefect event 'jingwen.raw.changed' for a raw folder; the "
@@ -112,9 +119,9 @@ def _parser() -> argparse.ArgumentParser:
                                       "diff of the raw text (from --raw, if the file is unchanged) against the "
                                       "cleaned text. A rejected file shows its reason.",
                           epilog="examples:\n"
-                                 "  jingwen show 1cf8922f1b3f8602            # by id, newest release in output/\n"
+                                 "  jingwen show 7c8bf4737df5f9ac            # by id, newest release in output/\n"
                                  "  jingwen show 000_1cf8922f1b3f8602.txt --release output/0.1.0\n"
-                                 "  jingwen show raw/site/0001.txt --raw raw | less -R\n",
+                                 "  jingwen show raw/003_dbbf224393a5418b.txt --raw raw | less -R\n",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     show.add_argument("key", metavar="ID|RAW_FILE")
     show.add_argument("--release", metavar="DIR", help="release folder (default: the newest in --out)")
@@ -181,8 +188,27 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _card_options(parser: argparse.ArgumentParser, name_flag: str) -> None:
+    """The options of what the dataset card says; the dataset's name is ``name_flag``
+    (serve's ``--name`` is the deployment's)."""
+    parser.add_argument("--card-config", metavar="TOML", help="the dataset card's name, pretty_name, license, "
+                        "license_name, license_link, homepage and citation (the options below override it)")
+    parser.add_argument(name_flag, dest="dataset_name", help="dataset name on the card and in the manifest "
+                                                   "(default: jingwen-zh-news)")
+    parser.add_argument("--license", help="SPDX id as the Hub spells it (cc-by-4.0), or 'other' (the default: "
+                                          "the articles stay their publishers'; the release gets LICENSE.md)")
+    parser.add_argument("--license-link", metavar="URL", help="the licence's text, for --license other")
+    parser.add_argument("--homepage", metavar="URL", help="the dataset's homepage (default: none)")
+    parser.add_argument("--citation", metavar="BIBTEX", help="how to cite it (default: a @misc entry of the "
+                                                             "version)")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    bad = cliargs.problem(args)
+    if bad:
+        print(f"jingwen {args.command}: {bad}", file=sys.stderr)
+        return 2
     try:
         return {"run": cmd_run, "serve": cmd_serve, "notify": cmd_notify, "clean": cmd_clean, "fix": cmd_fix,
                 "show": cmd_show, "verify": cmd_verify, "diff": cmd_diff, "publish": cmd_publish,
@@ -206,36 +232,28 @@ def os_error(exc: OSError) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    if not os.path.isdir(args.raw):
-        print(f"jingwen run: raw folder '{args.raw}' does not exist (pass --raw DIR)", file=sys.stderr)
-        return 2
-    from jingwen.release.versions import parse_version
-
-    if args.version is not None and parse_version(args.version) is None:
-        print(f"jingwen run: --version {args.version!r} is not X.Y.Z", file=sys.stderr)
-        return 2
     started = time.monotonic()
     import logging
 
     from jingwen.raw import up_to_date
     from jingwen.release.lock import OutputLocked, output_lock
+    from jingwen.validation import SuitesError, load_suites
 
     if not args.verbose:  # a failed run is reported below in one line, not as Prefect's traceback
         for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     try:  # refuse early and plainly what the flow would refuse later
+        load_suites()
         with output_lock(pathlib.Path(args.out)):
             pass
         if args.version and (pathlib.Path(args.out) / args.version).exists():
             raise FileExistsError(f"release {args.version} already exists in {args.out}")
-    except (OutputLocked, FileExistsError) as exc:
+    except (SuitesError, OutputLocked, FileExistsError) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
-    if args.address and args.runner != "dask":
-        print("jingwen run: --address needs --runner dask", file=sys.stderr)
-        return 2
     limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
-    current = None if args.version else up_to_date(args.raw, args.out, limits)
+    card = dataclasses.asdict(cliargs.card_info(args))
+    current = None if args.version else up_to_date(args.raw, args.out, limits, card)
     if current:  # nothing to do: say so without starting Prefect
         _print_summary({**current, "seconds": None}, time.monotonic() - started)
         return 0
@@ -247,7 +265,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         share_temporary_server()
         summary = on_runner(args.runner, args.address, args.workers)(raw=args.raw, out=args.out, version=args.version,
-                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache)
+                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache,
+                          card=card)
     except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
@@ -290,7 +309,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
-        serve(args.raw, args.out, cache=args.cache, cron=args.cron, poll=args.poll, name=args.name)
+        serve(args.raw, args.out, cache=args.cache, cron=args.cron, poll=args.poll, name=args.name,
+              card=dataclasses.asdict(cliargs.card_info(args)))
     except (NoServer, FileNotFoundError) as exc:
         print(f"jingwen serve: {exc}", file=sys.stderr)
         return 1
@@ -445,6 +465,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     except (ReleaseError, SignatureError, KeyError) as exc:
         print(f"jingwen publish: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        known = cliargs.runtime_problem(exc, args.to)
+        if known is None:
+            raise
+        print(f"jingwen publish: {known}", file=sys.stderr)
+        return 1
     print(f"published {url}" + (" (signed)" if args.sign else ""))
     return 0
 
@@ -459,6 +485,12 @@ def cmd_download(args: argparse.Namespace) -> int:
         note = signature(path, trusted)
     except (ReleaseError, SignatureError) as exc:
         print(f"jingwen download: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        known = cliargs.runtime_problem(exc, args.source)
+        if known is None:
+            raise
+        print(f"jingwen download: {known}", file=sys.stderr)
         return 1
     print(f"downloaded and verified {path}; {note}")
     return 0

@@ -28,9 +28,10 @@ def _refused(rel: str, reason: str, detail: str) -> dict:
     return {"raw_file": display_name(rel), "raw_sha256": "", "id": None, "reason": reason, "detail": detail}
 
 
-def suites_fingerprint(suites: list[dict]) -> str:
-    """A short hash of the expectation suites (a release records it in its inputs)."""
-    return hashlib.sha256(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+def json_fingerprint(value: list | dict) -> str:
+    """A short hash of a JSON value: the expectation suites, the card info (a release
+    records them in its inputs)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 MAX_DEPTH = 64  # folders deeper under the raw root are refused as too_deep
@@ -149,10 +150,11 @@ def raw_fingerprint(raw_root: pathlib.Path, files: list[str], refused: list[dict
 
 
 def inputs_of(raw_root: pathlib.Path, files: list[str], refused: list[dict], limits: Limits,
-              suites: list[dict]) -> dict:
-    """What a release is made of: the raw files, the pipeline, the expectation suites."""
+              suites: list[dict], card: dict) -> dict:
+    """What a release is made of: the raw files, the pipeline, the expectation suites, what
+    its card says."""
     return {"files": raw_fingerprint(raw_root, files, refused), "pipeline": pipeline_fingerprint(limits),
-            "suites": suites_fingerprint(suites)}
+            "suites": json_fingerprint(suites), "card": json_fingerprint(card)}
 
 
 def read_manifest(release_dir: pathlib.Path) -> dict:
@@ -178,9 +180,9 @@ def up_to_date_summary(release_dir: pathlib.Path) -> dict:
     return {**summary_of(release_dir), "up_to_date": True, "work": {"cleaned": 0, "reused": 0}}
 
 
-def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | None:
+def up_to_date(raw: str, out: str, limits: Limits, card: dict) -> dict | None:
     """The summary of the newest release in ``out`` if it was made of exactly these raw
-    files, pipeline and suites (a rerun would write nothing), else None. Cheap: a folder
+    files, pipeline, suites and card info (a rerun would write nothing), else None. Cheap: a folder
     listing and a stat per file."""
     from jingwen.validation import load_suites
 
@@ -189,7 +191,7 @@ def up_to_date(raw: str, out: str, limits: Limits = DEFAULT_LIMITS) -> dict | No
     if not found or not raw_root.is_dir():
         return None
     files, refused = discover(raw_root)
-    if not same_inputs(found[-1][1], inputs_of(raw_root, files, refused, limits, load_suites())):
+    if not same_inputs(found[-1][1], inputs_of(raw_root, files, refused, limits, load_suites(), card)):
         return None
     return up_to_date_summary(found[-1][1])
 

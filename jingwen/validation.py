@@ -1,7 +1,8 @@
 """Great Expectations validation of records, shard by shard.
 
-Suites live in ``expectations/*.json`` (plain GX 1.x suite JSON) and are loaded
-into an ephemeral context: one context per call, since a GX context shared by
+Suites live in ``expectations/*.json`` (plain GX 1.x suite JSON, installed as the
+package data ``jingwen.expectations``; ``$JINGWEN_EXPECTATIONS`` names another
+folder) and are loaded into an ephemeral context: one context per call, since a GX context shared by
 threads validated the wrong DataFrame. Row-level (column map) expectations give
 the ids of failing rows, which go to the release's rejects with the
 expectation's ``meta.name`` as reason; a failed table-level expectation stops
@@ -13,6 +14,7 @@ committed file in step.
 """
 from __future__ import annotations
 
+import importlib.resources
 import json
 import logging
 import os
@@ -24,10 +26,12 @@ import pandas as pd
 from jingwen.schema import RECORD_SCHEMA
 from jingwen.text.chars import HAN, TONE_VOWELS
 
-EXPECTATIONS_DIR = pathlib.Path(os.environ.get(
-    "JINGWEN_EXPECTATIONS", pathlib.Path(__file__).resolve().parent.parent / "expectations"))
 _RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"],
                   "exclude_unexpected_values": True, "return_unexpected_index_query": False}
+
+
+class SuitesError(FileNotFoundError):
+    """The expectation suites cannot be found or read."""
 
 
 class TableExpectationFailed(RuntimeError):
@@ -104,11 +108,26 @@ def records_suite() -> dict:
             "meta": {"description": "Row and table checks of every release's records."}}
 
 
-def load_suites(directory: pathlib.Path = EXPECTATIONS_DIR) -> list[dict]:
-    """Every ``*.json`` suite in ``directory``."""
-    suites = [json.loads(p.read_text("utf-8")) for p in sorted(directory.glob("*.json"))]
+def suites_dir() -> pathlib.Path:
+    """The folder of expectation suites: ``$JINGWEN_EXPECTATIONS`` if set, else the
+    installed package ``jingwen.expectations`` (the repository's ``expectations/``)."""
+    override = os.environ.get("JINGWEN_EXPECTATIONS")
+    return pathlib.Path(override) if override else pathlib.Path(str(importlib.resources.files("jingwen.expectations")))
+
+
+def load_suites(directory: pathlib.Path | None = None) -> list[dict]:
+    """Every ``*.json`` suite in ``directory`` (default :func:`suites_dir`); a missing
+    folder, no suite or a file that is not JSON is a :class:`SuitesError`."""
+    directory = directory or suites_dir()
+    suites = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            suites.append(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError) as exc:
+            raise SuitesError(f"cannot read the expectation suite {path}: {exc}") from None
     if not suites:
-        raise FileNotFoundError(f"no expectation suites (*.json) in {directory}")
+        raise SuitesError(f"no expectation suites (*.json) in {directory}; reinstall jingwen or set "
+                          "JINGWEN_EXPECTATIONS to a folder of suites")
     return suites
 
 
@@ -161,8 +180,7 @@ def _failing_ids(index_list) -> list[str]:
 
 
 def main() -> None:
-    EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)
-    path = EXPECTATIONS_DIR / "records.json"
+    path = suites_dir() / "records.json"
     path.write_text(json.dumps(records_suite(), ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"wrote {path}")
 

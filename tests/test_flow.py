@@ -1,5 +1,6 @@
 """The Prefect flow, for real, on the session's Prefect server (conftest.prefect_server)."""
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -7,7 +8,7 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import RAW, gold_dir, score_script
+from conftest import RAW, ROOT, gold_dir, score_script
 
 
 def test_release_flow_builds_a_scored_release(prefect_server, tmp_path):
@@ -19,7 +20,8 @@ def test_release_flow_builds_a_scored_release(prefect_server, tmp_path):
     names = {p.relative_to(rel).as_posix() for p in rel.rglob("*") if p.is_file()}
     assert names == {"MANIFEST.json", "README.md", "SHA256SUMS", "data/train-00000-of-00001.parquet",
                      "jsonl/train-00000-of-00001.jsonl.gz", "rejects/rejects.parquet",
-                     "removed_lines/removed_lines.parquet", "changes.json", "croissant.json", "report.html"}
+                     "removed_lines/removed_lines.parquet", "changes.json", "croissant.json", "report.html",
+                     "LICENSE.md"}
     assert pq.read_table(rel / "data/train-00000-of-00001.parquet").num_rows == 5
     out = subprocess.run([sys.executable, str(score_script()), str(rel), "--gold", str(gold_dir())],
                          capture_output=True, text=True, check=True).stdout
@@ -99,3 +101,34 @@ def test_a_failed_table_expectation_stops_the_release(prefect_server, tmp_path, 
     with pytest.raises(TableExpectationFailed, match="at_most_two_records"):
         release_flow.release(raw=str(RAW), out=str(tmp_path))
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_shard_tasks_retry_on_io_failures_only():
+    from prefect.states import Failed
+
+    from jingwen.flows.release_flow import _io_failure, finish_shard, prepare_shard, validate_shard
+    from jingwen.validation import TableExpectationFailed
+
+    for shard_task in (prepare_shard, finish_shard, validate_shard):
+        assert shard_task.retries == 2 and shard_task.retry_condition_fn is _io_failure
+    assert _io_failure(None, None, Failed(data=OSError("Stale file handle")))
+    assert not _io_failure(None, None, Failed(data=TableExpectationFailed("schema")))
+    assert not _io_failure(None, None, Failed(data=ValueError("a bug")))
+
+
+def test_prefect_yaml_deploys_the_jingwen_release_flow(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="jingwen", type="process"))
+    shutil.copy(ROOT / "prefect.yaml", tmp_path)
+    prefect = pathlib.Path(sys.executable).parent / "prefect"
+    out = subprocess.run([str(prefect), "--no-prompt", "deploy", "--name", "jingwen-release"], cwd=tmp_path,
+                         env=prefect_server, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("jingwen-release/jingwen-release")
+    assert deployment.entrypoint == "jingwen.flows.release_flow.release" and deployment.work_pool_name == "jingwen"
+    assert deployment.parameters == {"raw": "raw", "out": "output"}

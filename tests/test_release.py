@@ -20,6 +20,7 @@ from conftest import RAW, ROOT
 
 from jingwen import shards
 from jingwen.document import DEFAULT_LIMITS
+from jingwen.release.card import DEFAULT_CARD, CardInfo, load_card_info
 from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
 from jingwen.release.writer import write_release
 from jingwen.schema import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, rejects_table, schema_fingerprint
@@ -29,7 +30,7 @@ DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.j
               "rejects/rejects.parquet", "removed_lines/removed_lines.parquet")
 
 
-def build(raw: pathlib.Path, out: pathlib.Path, version: str) -> pathlib.Path:
+def build(raw: pathlib.Path, out: pathlib.Path, version: str, card: CardInfo = DEFAULT_CARD) -> pathlib.Path:
     """A release of ``raw`` through the flow's shard stages, without Prefect."""
     work = out / f".work-{version}"
     work.mkdir(parents=True)
@@ -39,7 +40,7 @@ def build(raw: pathlib.Path, out: pathlib.Path, version: str) -> pathlib.Path:
     finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
     validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
     write_release(out, version, [validated.paths["records"]], shards.read_rejects([prepared, finished, validated]),
-                  [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw)
+                  [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw, card=card)
     shutil.rmtree(work)
     return out / version
 
@@ -69,7 +70,7 @@ def test_layout_manifest_card_and_changes(releases):
     first, second, _ = releases
     names = {p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()}
     assert names == set(DATA_FILES) | {"MANIFEST.json", "README.md", "SHA256SUMS", "changes.json", "croissant.json",
-                                       "report.html"}
+                                       "report.html", "LICENSE.md"}
     manifest = json.loads((second / "MANIFEST.json").read_text("utf-8"))
     assert manifest["counts"]["records"] == 5 and manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["changes"] == {"previous": "0.1.0", "added": 1, "removed": 0, "changed": 0, "unchanged": 4}
@@ -87,6 +88,59 @@ def test_layout_manifest_card_and_changes(releases):
                          capture_output=True, text=True, check=True).stdout
     assert out.startswith("0.1.0 -> 0.1.1: 1 added, 0 removed, 0 changed, 4 unchanged")
     assert out.count("added\t") == 1
+
+
+def _card(release: pathlib.Path):
+    from huggingface_hub import DatasetCard
+
+    return DatasetCard.load(release / "README.md")
+
+
+def test_the_default_card_is_honest_and_complete(releases):
+    from datasets.info import DatasetInfosDict
+
+    second = releases[1]
+    card = _card(second)
+    assert card.data.license == "other" and card.data.license_name == "news-articles-third-party"
+    assert card.data.license_link == "LICENSE.md" and "no licence" in (second / "LICENSE.md").read_text("utf-8")
+    assert "license_details" not in card.data.to_dict()
+    for name in ("README.md", "croissant.json"):
+        assert "example.invalid" not in (second / name).read_text("utf-8"), name
+    for section in ("## Sources", "## Personal information", "## Known limitations", "## Licence", "## Citation"):
+        assert section in card.text, section
+    assert "`author` column holds bylines" in card.text and "@misc{jingwen_zh_news," in card.text
+    info = DatasetInfosDict.from_dataset_card_data(card.data)["default"]
+    split = info.splits["train"]
+    assert split.num_examples == 5 and split.num_bytes > 0 and info.dataset_size == split.num_bytes
+    assert info.download_size == (second / "data/train-00000-of-00001.parquet").stat().st_size
+    assert list(info.features) == [f.name for f in RECORD_SCHEMA]
+
+
+def test_card_options_are_what_the_card_says(tmp_path):
+    config = tmp_path / "card.toml"
+    config.write_text('name = "my-zh-news"\nlicense = "CC-BY-4.0"\n'
+                      'citation = """@misc{mine, title = {Mine}}"""\n', "utf-8")
+    info = load_card_info(str(config), homepage="https://example.org/zh-news")
+    assert info.license == "cc-by-4.0" and info.name == "my-zh-news"
+    release = build(RAW, tmp_path / "out", "1.0.0", info)
+    card = _card(release)
+    meta = card.data.to_dict()
+    assert meta["license"] == "cc-by-4.0" and "license_link" not in meta and "license_name" not in meta
+    assert not (release / "LICENSE.md").exists()
+    assert "homepage: https://example.org/zh-news" in card.text and "@misc{mine, title = {Mine}}" in card.text
+    croissant = json.loads((release / "croissant.json").read_text("utf-8"))
+    assert croissant["name"] == "my-zh-news" and croissant["url"] == "https://example.org/zh-news"
+    assert croissant["license"] == "https://spdx.org/licenses/cc-by-4.0.html" and croissant["citeAs"].startswith("@")
+    again = build(RAW, tmp_path / "again", "1.0.0", info)  # same input, same options: same bytes
+    for name in (*DATA_FILES, "README.md", "croissant.json"):
+        assert (release / name).read_bytes() == (again / name).read_bytes(), name
+    for bad, words in (({"license": "Not A Licence"}, "not an SPDX id"), ({"homepage": "example.org"}, "http"),
+                       ({"name": "my news"}, "letters, digits")):
+        with pytest.raises(ValueError, match=words):
+            load_card_info(None, **bad)
+    with pytest.raises(ValueError, match="unknown keys licence"):
+        config.write_text('licence = "mit"\n', "utf-8")
+        load_card_info(str(config))
 
 
 def test_schema_version_follows_the_schema():

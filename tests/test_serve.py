@@ -36,7 +36,7 @@ def test_serve_releases_at_start_and_on_notify(prefect_server, tmp_path):
         manifest = json.loads((out / "0.1.1" / "MANIFEST.json").read_text("utf-8"))
         assert manifest["work"] == {"cleaned": 1, "reused": 4}
         assert manifest["changes"]["added"] == 1
-        shown = subprocess.run([str(BIN / "prefect"), "deployment", "inspect", "release/test"], env=server,
+        shown = subprocess.run([str(BIN / "prefect"), "deployment", "inspect", "jingwen-release/test"], env=server,
                                capture_output=True, text=True, timeout=120).stdout
         assert "0 3 * * *" in shown and "jingwen.raw.changed" in shown
     finally:

@@ -4,11 +4,11 @@ import json
 import pandas as pd
 
 from jingwen.document import clean
-from jingwen.validation import EXPECTATIONS_DIR, load_suites, records_suite, validate_frame
+from jingwen.validation import load_suites, records_suite, suites_dir, validate_frame
 
 
 def test_committed_suite_is_current():
-    committed = json.loads((EXPECTATIONS_DIR / "records.json").read_text("utf-8"))
+    committed = json.loads((suites_dir() / "records.json").read_text("utf-8"))
     assert committed == json.loads(json.dumps(records_suite(), ensure_ascii=False)), \
         "run: python -m jingwen.validation"
 

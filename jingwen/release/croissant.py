@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from jingwen.release.card import CardInfo, citation
+
 _CONTEXT = {
     "@language": "en", "@vocab": "https://schema.org/", "sc": "https://schema.org/",
     "cr": "http://mlcommons.org/croissant/", "dct": "http://purl.org/dc/terms/",
@@ -42,6 +44,7 @@ def render_croissant(manifest: dict, columns: list[tuple[str, pa.DataType, str]]
     distribution.append({"@type": "cr:FileSet", "@id": "parquet-files", "name": "parquet-files",
                          "encodingFormat": "application/x-parquet", "includes": "data/*.parquet"})
     simple = [(n, t, d) for n, t, d in columns if not pa.types.is_list(t)]
+    info = CardInfo(**manifest["card"])
     return {
         "@context": _CONTEXT,
         "@type": "sc:Dataset",
@@ -49,8 +52,9 @@ def render_croissant(manifest: dict, columns: list[tuple[str, pa.DataType, str]]
         "conformsTo": "http://mlcommons.org/croissant/1.0",
         "description": "Chinese news articles cleaned by jingwen: encoding damage repaired, boilerplate "
                        "and spam cut, metadata in fields, Simplified script, validated.",
-        "license": "https://example.invalid/jingwen/LICENSE-news-articles",
-        "url": "https://example.invalid/jingwen",
+        "license": info.license_url,
+        **({"url": info.homepage} if info.homepage else {}),
+        "citeAs": citation(info, manifest["version"], manifest["pipeline_version"]),
         "version": manifest["version"],
         "datePublished": manifest["created_at"][:10],
         "inLanguage": "zh",

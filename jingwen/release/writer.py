@@ -16,6 +16,7 @@ Layout (Hugging Face conventions)::
       changes.json                          ids added, removed, changed since the previous release
       croissant.json                        MLCommons Croissant description
       MANIFEST.json  README.md  SHA256SUMS
+      LICENSE.md                            with the default licence of the card only
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import shutil
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -37,7 +38,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from jingwen.raw import raw_text
-from jingwen.release.card import render_card
+from jingwen.release.card import DEFAULT_CARD, LICENSE_FILE, LICENSE_TEXT, CardInfo, render_card
 from jingwen.release.changes import Changes, compare, digests
 from jingwen.release.croissant import render_croissant
 from jingwen.release.report import length_bin, profile_counts, render_report
@@ -52,7 +53,6 @@ from jingwen.schema import (
     TEXT_COLUMNS,
 )
 
-DATASET_NAME = "jingwen-zh-news"
 SHARD_TARGET_BYTES = 128 * 1024 * 1024   # uncompressed records per data shard (one in memory at a time)
 ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
 EXAMPLES = 3  # documents shown raw beside cleaned in report.html
@@ -197,14 +197,15 @@ class _Profile:
 
 def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], rejects: pa.Table,
                   removed_paths: list[str], manifest_extra: dict | None = None,
-                  raw_root: pathlib.Path | None = None) -> ReleaseSummary:
+                  raw_root: pathlib.Path | None = None, card: CardInfo = DEFAULT_CARD) -> ReleaseSummary:
     """Write a complete release of the records and removed lines in the Parquet files
     ``record_paths`` and ``removed_paths`` to ``out_dir/version``, atomically, and
     return its summary.
 
     Streaming: records are partitioned by id range into data shards of about
     :data:`SHARD_TARGET_BYTES`, and only one shard is in memory at a time. The raw
-    files under ``raw_root`` give ``report.html`` its examples.
+    files under ``raw_root`` give ``report.html`` its examples; ``card`` is what the
+    dataset card says about the dataset.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / version
@@ -218,7 +219,7 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
         record_parts = _partition(record_paths, RECORD_SCHEMA, buckets, parts / "records")
         removed_parts = _partition(removed_paths, REMOVED_SCHEMA, buckets, parts / "removed")
         files: list[dict] = []
-        digests_new, records, removed = [], 0, 0
+        digests_new, records, removed, num_bytes = [], 0, 0, 0
         profile = _Profile()
         removed_path = tmp / "removed_lines" / "removed_lines.parquet"
         removed_path.parent.mkdir(parents=True)
@@ -234,6 +235,7 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
                 profile.add(shard)
                 digests_new.append(shard.select(["id", "content_sha256"]))
                 records += shard.num_rows
+                num_bytes += shard.nbytes
                 del shard
                 lines = _read_bucket(removed_parts[k], [("id", "ascending"), ("line", "ascending")])
                 if lines.num_rows:
@@ -255,8 +257,12 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
             rejects_by_reason=dict(sorted(Counter(rejects.column("reason").to_pylist()).items())),
             repairs_by_kind=dict(sorted(profile.repairs.items())), cuts_by_reason=dict(sorted(profile.cuts.items())),
             extra={**(manifest_extra or {}),
-                   "profile": profile_counts(profile.lengths, profile.sources, profile.months)})
-        manifest = _manifest(summary, files, changes, _changelog(previous))
+                   "profile": profile_counts(profile.lengths, profile.sources, profile.months),
+                   "dataset_info": {"num_bytes": num_bytes, "download_size": sum(
+                       f["bytes"] for f in files if f["path"].startswith("data/"))}})
+        if card.writes_license_file:
+            (tmp / LICENSE_FILE).write_text(LICENSE_TEXT, "utf-8")
+        manifest = _manifest(summary, files, changes, _changelog(previous), card)
         (tmp / "MANIFEST.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         (tmp / "README.md").write_text(render_card(manifest, COLUMNS), "utf-8")
         (tmp / "croissant.json").write_text(
@@ -294,12 +300,14 @@ def _changelog(previous: pathlib.Path | None) -> list[dict]:
         return []
 
 
-def _manifest(summary: ReleaseSummary, files: list[dict], changes: Changes, history: list[dict]) -> dict:
+def _manifest(summary: ReleaseSummary, files: list[dict], changes: Changes, history: list[dict],
+              card: CardInfo) -> dict:
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     entry = {"version": summary.version, "date": created[:10], "records": summary.records,
              "rejects": summary.rejects, **{k: v for k, v in changes.counts().items() if k != "previous"}}
     return {
-        "name": DATASET_NAME,
+        "name": card.name,
+        "card": asdict(card),
         "version": summary.version,
         "schema_version": SCHEMA_VERSION,
         "schema": [{"name": f.name, "type": str(f.type)} for f in RECORD_SCHEMA],
