@@ -1,6 +1,5 @@
 """The Prefect flow, for real, on the session's Prefect server (conftest.prefect_server)."""
 import json
-import os
 import pathlib
 import shutil
 import subprocess
