@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jingwen import fix
+from jingwen.page import article, metadata
 from jingwen.page import lines as line_rules
-from jingwen.page import metadata
 from jingwen.page.lines import BYLINE, CONTENT, DATELINE, TITLE
 from jingwen.repair import mojibake, pinyin
 from jingwen.repair.decode import decode_bytes
@@ -95,6 +95,15 @@ def _utf16_text(sample: bytes) -> bool:
     return False
 
 
+#: A line that ends on a clause mark goes on in the next line (a page broken at its commas).
+_OPEN_CLAUSE = ("，", "、")
+
+
+def _continues(previous: str, line: str) -> bool:
+    """``line`` is the rest of the sentence ``previous`` broke off (one paragraph per line)."""
+    return previous.endswith(_OPEN_CLAUSE) and bool(line) and (han_count(line[0]) == 1 or line[0] in "“「《")
+
+
 def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepared | Reject:
     """Decode, repair and normalize one raw file (step 1 of the module docstring)."""
     ident, digest = doc_id(raw)
@@ -142,6 +151,10 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
         if single:
             ln = single
             repairs["doubled_line"] += 1
+        if kept and _continues(kept[-1], ln):
+            kept[-1] += ln
+            repairs["rejoined_line"] += 1
+            continue
         kept.append(ln)
         numbers.append(number)
     han = sum(map(len, staged)) or 1
@@ -160,6 +173,8 @@ def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
     if han < limits.min_chinese_share * max(1, letters):
         return Reject(prep.raw_file, prep.raw_sha256, "not_chinese",
                       f"{han} ideographs among {letters} letters", prep.id), []
+    if japanese := article.japanese(whole):
+        return Reject(prep.raw_file, prep.raw_sha256, "not_chinese", japanese, prep.id), []
     labels = line_rules.classify(prep.lines, frequent)
     removed = [RemovedLine(prep.id, prep.raw_file, no, lab, text)
                for no, lab, text in zip(prep.line_numbers, labels, prep.lines) if lab != CONTENT]
@@ -168,6 +183,8 @@ def finish(prep: Prepared, frequent: frozenset[str] = frozenset(),
     if not body:
         return Reject(prep.raw_file, prep.raw_sha256, "no_article",
                       "nothing is left after removing boilerplate", prep.id), removed
+    if why := article.not_article(body):
+        return Reject(prep.raw_file, prep.raw_sha256, "no_article", why, prep.id), removed
     lost = text.count(mojibake.LOST)
     total = sum(map(len, prep.lines))
     if prep.lost > limits.max_lost_share * total:  # lost anywhere: a cut line may have been article

@@ -60,7 +60,7 @@ def test_bad_arguments_are_one_line_and_exit_2(capsys, monkeypatch, tmp_path):
 def test_s3_without_credentials_is_one_line_and_exit_1(tmp_path):
     release = tmp_path / "0.1.0"  # the smallest release that verifies
     release.mkdir()
-    manifest = b'{"version": "0.1.0"}'
+    manifest = b'{"version": "0.1.0", "files": []}'
     (release / "MANIFEST.json").write_bytes(manifest)
     (release / "SHA256SUMS").write_text(f"{hashlib.sha256(manifest).hexdigest()}  MANIFEST.json\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

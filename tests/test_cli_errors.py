@@ -30,7 +30,7 @@ def test_only_exact_versions_parse(text):
 
 def test_run_refuses_a_version_with_a_newline(tmp_path, capsys):
     code, err = run(capsys, "run", "--raw", ROOT / "raw", "--out", tmp_path, "--version", "0.1.0\n")
-    assert code == 2 and "is not X.Y.Z" in err and not list(tmp_path.iterdir())
+    assert code == 2 and "is not a version X.Y.Z" in err and not list(tmp_path.iterdir())
 
 
 def test_run_on_a_read_only_output(tmp_path, capsys, monkeypatch):
@@ -49,7 +49,8 @@ def test_run_on_a_full_disk(tmp_path, capsys, monkeypatch):
     flow = types.SimpleNamespace(DEFAULT_SHARD_SIZE=2000, share_temporary_server=lambda: None,
                                  on_runner=lambda *a: full)  # the flow fails as it would on a full disk
     monkeypatch.setitem(sys.modules, "jingwen.flows.release_flow", flow)
-    monkeypatch.setitem(sys.modules, "jingwen.validation", types.SimpleNamespace(TableExpectationFailed=ValueError))
+    monkeypatch.setitem(sys.modules, "jingwen.validation", types.SimpleNamespace(
+        TableExpectationFailed=ValueError, SuitesError=ValueError, load_suites=lambda: []))
     code, err = run(capsys, "run", "--raw", ROOT / "raw", "--out", tmp_path, "--version", "0.1.0", notices=1)
     assert code == 1 and err.startswith("jingwen run: No space left on device: ")
 

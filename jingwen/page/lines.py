@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jingwen.page import linemodel, metadata
+from jingwen.page.article import is_paragraph
 from jingwen.text.chars import han_count
 
 CONTENT = "content"
@@ -270,6 +271,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     _label_head(lines, labels, body)
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
+    _label_related_runs(lines, labels)
     _label_tail(lines, labels)
     return lines, labels
 
@@ -464,6 +466,36 @@ def _label_related_blocks(lines: list[Line], labels: list[str | None]) -> None:
                 labels[j] = "related"
             elif labels[j] is None:
                 break
+
+
+#: A related list after the last paragraph: this many headline-shaped lines in a row ...
+RELATED_RUN = 3
+#: ... each at most this long.
+RELATED_RUN_CHARS = 40
+
+
+def _headline_item(line: Line) -> bool:
+    return (5 <= line.length <= RELATED_RUN_CHARS and line.han_share >= 0.5 and "。" not in line.text
+            and not is_paragraph(line.text) and not metadata.META_LABEL_RE.search(line.text))
+
+
+def _label_related_runs(lines: list[Line], labels: list[str | None]) -> None:
+    """After the last paragraph, three or more headline-shaped lines in a row (lines
+    already cut between them do not break the run) are a related list, header or not."""
+    last = max((i for i, ln in enumerate(lines) if labels[i] is None and is_paragraph(ln.text)), default=-1)
+    if last < 0:
+        return
+    run: list[int] = []
+    for i in [*range(last + 1, len(lines)), None]:
+        if i is not None and labels[i] is not None:
+            continue
+        if i is not None and _headline_item(lines[i]):
+            run.append(i)
+            continue
+        if len(run) >= RELATED_RUN:
+            for j in run:
+                labels[j] = "related"
+        run = []
 
 
 def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
