@@ -135,6 +135,12 @@ def test_decode_any_encoding(encoding):
     assert decoded.lost == 0
 
 
+def test_hong_kong_characters_beyond_big5_are_read_with_hkscs():
+    text = "香港深水埗區議員指出，深水埗的露宿者人數多年來居高不下，社區需要更多支援。" * 3
+    decoded = decode_bytes(text.encode("big5hkscs"))
+    assert decoded.text == text and decoded.lost == 0 and decoded.encoding == "big5hkscs"
+
+
 def test_short_gbk_is_not_taken_for_korean():
     assert decode_bytes("你好".encode("gbk")).text == "你好"
     assert decode_bytes("新闻".encode("gbk")).encoding == "gb18030"

@@ -177,7 +177,21 @@ def decode_bytes(data: bytes) -> Decoded:
     if mixed:
         return mixed
     text, codec, readable = _best_guess(data)
+    text, codec = _superset(data, text, codec)
     return Decoded(text, codec, text.count("\ufffd"), guessed=True, readable=readable)
+
+
+#: Codecs whose superset decodes what they lose: Hong Kong's characters beyond Big5.
+_SUPERSETS = {"big5": "big5hkscs"}
+
+
+def _superset(data: bytes, text: str, codec: str) -> tuple[str, str]:
+    """The superset codec's text where it loses fewer characters (same bytes, more of them known)."""
+    wider = _SUPERSETS.get(codec)
+    if wider is None or "\ufffd" not in text:
+        return text, codec
+    other = data.decode(wider, errors="replace")
+    return (other, wider) if other.count("\ufffd") < text.count("\ufffd") else (text, codec)
 
 
 def _decode_mixed(data: bytes) -> Decoded | None:
@@ -202,6 +216,7 @@ def _decode_mixed(data: bytes) -> Decoded | None:
         except UnicodeDecodeError:
             pass
         text, codec, _ = _best_guess(line)
+        text, codec = _superset(line, text, codec)
         used.add(codec)
         out.append(text)
     text = "\n".join(out)
