@@ -89,10 +89,11 @@ def line_scores(pages: list[Page], labelled: list[list[str]]) -> dict:
     right: Counter = Counter()
     titles = [0, 0]
     for page, labels in zip(pages, labelled):
-        for gold, ours in zip(page.gold, labels):
+        kept = {t for t, lab in zip(page.texts, labels) if lab == lines.CONTENT}
+        for text, gold, ours in zip(page.texts, page.gold, labels):
             by_gold[gold] += 1
-            if gold in KEEP:
-                right[gold] += ours == lines.CONTENT
+            if gold in KEEP:  # a second copy of a kept line is cut as it should be (the labels keep both)
+                right[gold] += ours == lines.CONTENT or (ours == "duplicate" and text in kept)
             else:
                 right[gold] += ours != lines.CONTENT
         gold_titles = {t for t, g in zip(page.texts, page.gold) if g == "title"}

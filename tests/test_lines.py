@@ -99,6 +99,9 @@ def test_dates(text, iso):
     ("来源：新华社 作者：张三", True),
     ("2019年11月29日", False),  # a date alone may sign a document at its end
     ("2024年5月3日，国务院召开常务会议，来源：新华社", False),
+    ("http://www.example.com 2024-03-07 12:24:43 【字号", True),  # a timed date with hardly a word beside it
+    ("www.example.com?2010-03-08 07:17？？来源：东南网", True),  # ？ for characters the page lost
+    ("市政府召开新闻发布会通报全市重点项目进展情况 2024-03-07 12:24", False),  # a headline of a list
 ])
 def test_metadata_line_anywhere(text, meta):
     assert lines.is_meta_line(lines.Line.of(text)) is meta

@@ -219,15 +219,26 @@ def weak_label(line: Line) -> str | None:
     return None
 
 
+#: A line with a timed date is a dateline wherever it stands when at most this many ideographs are beside it.
+_TIMED_DATE_WORDS = 8
+
+
 def is_meta_line(line: Line) -> bool:
     """A page's metadata line wherever it stands: a date with a metadata label (``发布时间：…
-    来源：…``), or two labels (``来源：新华社 作者：张三``). A date alone is a dateline only in
+    来源：…``), two labels (``来源：新华社 作者：张三``), or a date and time of day with
+    hardly a word beside it. A date alone is a dateline only in
     the head (:func:`is_dateline`): lower down it may sign a document or date a related list."""
     t = line.text
-    if line.length > 120 or line.sentence_punct or "，" in t:
+    # a ？ here is more often a character the page lost (``07:17？？来源``) than a question
+    if line.length > 120 or _SENTENCE_PUNCT_RE.search(t.replace("？", "")) or "，" in t:
         return False
     labels = len(metadata.META_LABEL_RE.findall(t))
-    return labels >= 2 or (labels == 1 and metadata.find_date(t) is not None)
+    date = metadata.find_date(t)
+    if labels >= 2 or (labels == 1 and date is not None):
+        return True
+    # a date with its time of day and hardly any words beside it (``http://… 2024-03-07 12:24:43 【字号``)
+    return bool(date and (date["H"] or date["dH"])
+                and han_count(t[:date.start()] + t[date.end():]) <= _TIMED_DATE_WORDS)
 
 
 def is_dateline(line: Line) -> bool:
