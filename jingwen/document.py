@@ -214,6 +214,7 @@ def extract_fields(texts: list[str], labels: list[str]) -> dict:
             out["title"] = t
         elif lab == BYLINE and out["author"] is None:
             out["author"] = metadata.clean_author(t)
+            outlet = outlet or metadata.reported_from_outlet(t)
         elif lab == DATELINE:
             out["published_at"] = out["published_at"] or metadata.parse_datetime(t)
             out["source"] = out["source"] or metadata.parse_source(t)

@@ -130,3 +130,20 @@ def test_sources(text, source):
 ])
 def test_bylines(text, author):
     assert metadata.clean_author(text) == author
+
+
+@pytest.mark.parametrize("text,names,outlet", [
+    ("☉张国财", ["张国财"], None),                             # a bullet before the name
+    ("特派记者赖锦宏/北京报导联合报", ["赖锦宏"], "联合报"),   # reporter / where filed from, then the paper
+    ("记者 王小明／台北报导", ["王小明"], None),
+    ("新华社/北京报道", None, None),
+])
+def test_byline_shapes(text, names, outlet):
+    assert metadata.byline_names(text) == names
+    assert metadata.reported_from_outlet(text) == outlet
+
+
+def test_a_byline_just_before_a_paragraph_below_a_list():
+    page = ["城市公园迎来赏花季", *[f"第{i}条：其他新闻标题在这里" for i in range(6)], "☉张国财", ARTICLE]
+    labels = lines.classify(page)
+    assert labels[-2:] == ["byline", "content"]

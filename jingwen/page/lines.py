@@ -455,9 +455,10 @@ def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
 
 def _label_bylines_in_body(lines: list[Line], labels: list[str | None], body: int) -> None:
     """A name alone on a line just before a paragraph, early in the document (after an
-    editor's note, say) is a byline."""
+    editor's note, say) or just before any paragraph of running text, is a byline."""
     limit = min(len(lines), body + max(3, len(lines) // 3))
-    for i in range(body, limit):
+    before_paragraphs = [i - 1 for i in range(body + 1, len(lines)) if is_paragraph(lines[i].text)]
+    for i in dict.fromkeys([*range(body, limit), *before_paragraphs]):
         if labels[i] is not None:
             continue
         ln = lines[i]

@@ -52,7 +52,7 @@ _SURNAMES = set(
     "景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
     "官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖"
     "漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹"
-    "诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+    "诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由赖洪萧")
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "尉迟",
                       "公孙", "长孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "申屠", "太史", "澹台")
 _NAME_RE = re.compile(f"[{HAN}]{{2,4}}")
@@ -153,12 +153,30 @@ _AFFILIATION_RE = re.compile(r"\s*[(（][^()（）]{2,40}[)）]\s*$")
 _ROLE_RE = re.compile(r"^(?:实习生|见习记者|记者|通讯员|特约记者|摄影|摄|文|图|编辑|撰稿)$")
 
 
+#: Bullets and symbols a byline may open with (``☉张国财``, ``■ 张三``).
+_BULLET_RE = re.compile(r"^[^\w\s(（【\[《“\"'‘]+\s*")
+#: ``／台北报导`` ``/北京报导联合报``: where a report was filed from, and the paper, after the reporter.
+_REPORTED_FROM_RE = re.compile(r"\s*[/／]\s*[^\s/／]{1,8}?(?:报导|报道)(?P<outlet>[^\s/／]{0,10})$")
+_REPORTER_RE = re.compile(r"^[^\s/／]{0,6}?(?:记者|特派员|通讯员)\s*")
+
+
+def reported_from_outlet(text: str) -> str | None:
+    """The paper named after ``记者张三／北京报导`` (``联合报``), if any."""
+    m = _REPORTED_FROM_RE.search(text)
+    return (m["outlet"] or None) if m else None
+
+
 def byline_names(text: str) -> list[str] | None:
     """The names in a byline line, or None when it is not one.
 
     ``作者：王敏（中国社会科学院研究员）`` → [王敏]; ``首席记者 张三 实习生 李四`` → [张三, 李四].
     """
-    body, labelled = strip_author_label(text.strip())
+    text = _BULLET_RE.sub("", text.strip())
+    report = _REPORTED_FROM_RE.search(text)
+    if report:  # 记者赖锦宏／台北报导: a reporter's name, then where the report was filed from
+        text = _REPORTER_RE.sub("", text[:report.start()])
+        return [text] if looks_like_name(text) else None
+    body, labelled = strip_author_label(text)
     body = _AFFILIATION_RE.sub("", body)
     if looks_like_org(body):
         return [body]
