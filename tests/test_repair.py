@@ -149,3 +149,27 @@ def test_short_gbk_is_not_taken_for_korean():
 def test_utf8_cut_mid_character_counts_the_loss():
     decoded = decode_bytes("你好世界".encode()[:-1])
     assert decoded.encoding == "utf-8" and decoded.lost == 1
+
+
+def test_big5_read_as_latin1_that_lost_its_soft_hyphens():
+    # 個 is AD D3 in Big5: a Latin-1 page shows AD as an invisible soft hyphen, and it gets stripped
+    text = "眾所周知，青少年是社會系統的一部份。人再不是一個單純的個體，而是一個複雜的社會系統人。"
+    damaged = text.encode("big5").replace(b"\xad", b"").decode("latin-1")
+    fixed, fixes = mojibake.fix_single_byte_mojibake(damaged)
+    assert fixed == text and fixes["big5_as_latin1"]
+
+
+def test_latin1_mojibake_from_a_decoder_that_took_valid_utf8_pairs():
+    # such a decoder reads a valid two-byte UTF-8 sequence as one letter (C5 B9 of 藍圖 shows as Ź)
+    text = "第七章 澳門青少年服務發展藍圖"
+    raw, shown, i = text.encode("big5"), [], 0
+    while i < len(raw):
+        pair = raw[i:i + 2]
+        if len(pair) == 2 and 0xC2 <= pair[0] <= 0xDF and 0x80 <= pair[1] <= 0xBF:
+            shown.append(pair.decode("utf-8"))
+            i += 2
+        else:
+            shown.append(chr(raw[i]))
+            i += 1
+    assert "Ź" in shown
+    assert mojibake.fix_single_byte_mojibake("".join(shown))[0] == text

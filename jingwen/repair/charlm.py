@@ -210,6 +210,11 @@ class CharLM:
             i += 1
         return out
 
+    def has_unseen(self, text: str) -> bool:
+        """Whether a non-ASCII character of ``text`` (Traditional read as Simplified) was never counted."""
+        costs = self.char_costs
+        return any(c > "\x7f" and not c.isspace() and c not in costs for c in text.translate(self._fold))
+
     def quick_cost(self, text: str) -> float:
         """Mean unigram cost of the non-ASCII, non-space characters (Traditional scored
         as Simplified; unseen characters cost :data:`UNSEEN`): a fast first look that

@@ -98,12 +98,20 @@ def _sloppy_1252() -> dict[int, int]:
 
 
 def single_byte_encode(text: str) -> bytes | None:
-    """The bytes ``text`` came from if it was decoded as Latin-1 or Windows-1252."""
+    """The bytes ``text`` came from if it was decoded as Latin-1 or Windows-1252 (by a
+    decoder that read valid two-byte UTF-8 as UTF-8 and the other bytes as Latin-1, ``Ź``
+    stands for the bytes C5 B9)."""
     table = _sloppy_1252()
-    try:
-        return bytes(table[ord(c)] for c in text)
-    except KeyError:
-        return None
+    out = bytearray()
+    for c in text:
+        b = table.get(ord(c))
+        if b is not None:
+            out.append(b)
+        elif 0x100 <= ord(c) < 0x800:
+            out += c.encode("utf-8")
+        else:
+            return None
+    return bytes(out)
 
 
 def _decode(data: bytes, codec: str) -> str | None:
@@ -116,8 +124,7 @@ def _decode(data: bytes, codec: str) -> str | None:
 # -- fixes -------------------------------------------------------------------
 
 _SINGLE_BYTE_RUN_RE = re.compile(
-    "[\u0000-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+    "[\u0000-\u07ff\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
 
 
 def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
@@ -143,9 +150,10 @@ def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
         trimmed = start + len(run[first:]) - len(run[first:].lstrip(C1_CONTROLS))
         starts = dict.fromkeys((start, trimmed))
         ends = dict.fromkeys(e for e in (m.start() + last + 1, m.start() + last + 2) if e <= m.end())
-        for s0, end in ((s0, e) for s0 in starts for e in ends):
+        tries = [(s0, e, restore) for restore in (False, True) for s0 in starts for e in ends]
+        for s0, end, restore in tries:  # a span that decodes as it is before one with restored bytes
             span = line[s0:end].rstrip(C1_CONTROLS) if s0 != start else line[s0:end]
-            best = _best_single_byte(span) if span else None
+            best = _best_single_byte(span, restore=restore) if span else None
             if best:
                 kind, fixed = best
                 out.append(line[pos:s0])
@@ -176,17 +184,25 @@ def _last_non_ascii(s: str) -> int:
 _SPACE_AFTER_HIGH_RE = re.compile(rb"(?<=[\x80-\xff]) ")
 
 
-def _best_single_byte(span: str, depth: int = 0) -> tuple[str, str] | None:
+def _best_single_byte(span: str, depth: int = 0, restore: bool = False) -> tuple[str, str] | None:
     data = single_byte_encode(span)
     if data is None:
         return None
     # U+00A0 (a UTF-8 continuation byte read as Latin-1) is often saved as a plain space
     restored = _SPACE_AFTER_HIGH_RE.sub(b"\xa0", data)
     best: tuple[float, str, str] | None = None
+    utf8 = False
     for codec, kind in (("utf-8", "utf8_as_latin1"), (_GB18030, "gbk_as_latin1"), (_BIG5, "big5_as_latin1")):
         cand = _decode(data, codec)
         if cand is None and restored != data:
             cand = _decode(restored, codec)
+        if codec == "utf-8":
+            utf8 = cand is not None  # bytes valid as UTF-8 are not double-byte text that lost some
+        elif not utf8 and (restore and cand is None or cand is not None and _misparsed(cand)):
+            # a span can decode with lost bytes too, into rarer characters: restored, it reads better
+            mended = _decode_restoring_soft_hyphens(data, codec)
+            if mended and (cand is None or charlm.cost(mended) + _RESTORED_MARGIN <= charlm.cost(cand)):
+                cand = mended
         if cand is None:
             continue
         if codec == "utf-8" and depth < 2 and _HIGH_LATIN1_RE.search(cand) and not _better(span, cand):
@@ -199,6 +215,69 @@ def _best_single_byte(span: str, depth: int = 0) -> tuple[str, str] | None:
         if best is None or c < best[0]:
             best = (c, kind, cand)
     return (best[1], best[2]) if best else None
+
+
+#: The byte a Latin-1 page loses without a trace: U+00AD, the soft hyphen, is invisible and often stripped.
+_SOFT_HYPHEN = 0xAD
+#: What restoring one lost byte costs, against the language model's -log P of the characters.
+_RESTORE_COST = 2.0
+#: Hypotheses kept per byte position (bounds the search: linear in the span).
+_BEAM = 6
+#: A restored reading replaces one that decodes as it is when its mean cost is lower by this much.
+_RESTORED_MARGIN = 0.5
+#: ASCII inside a double-byte span is scored flat, and higher right after an ideograph
+#: (a lone letter among ideographs is more often the half of a misread pair).
+_ASCII_COST = 3.0
+_ASCII_AFTER_HAN_COST = 8.0
+
+
+#: A character the running-text counts have never seen, or one ASCII letter between ideographs:
+#: what a double-byte text that lost a byte decodes into until its pairs realign.
+_LONE_LETTER_RE = re.compile(r"[^\x00-\x7f][A-Za-z][^\x00-\x7f]")
+
+
+def _misparsed(text: str) -> bool:
+    return bool(_LONE_LETTER_RE.search(text)) or charlm.model().has_unseen(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _pair(lead: int, trail: int, codec: str) -> str | None:
+    ch = _decode(bytes((lead, trail)), codec)
+    return ch if ch is not None and len(ch) == 1 else None
+
+
+def _decode_restoring_soft_hyphens(data: bytes, codec: str) -> str | None:
+    """Double-byte ``data`` that lost some 0xAD bytes (``個`` is AD D3 in Big5), decoded by
+    a beam search over byte positions: a move reads an ASCII byte, a valid pair, or a pair
+    with a restored 0xAD (lead or trail) at a cost; characters are scored by the language
+    model (``prior``: Traditional read as Simplified). None when nothing was restored or the bytes do not decode."""
+    model = charlm.model()
+    n = len(data)
+    beams: list[list[tuple[float, int, str]]] = [[] for _ in range(n + 1)]
+    beams[0] = [(0.0, 0, "")]  # (cost, bytes restored, text)
+    for pos in range(n):
+        beam = sorted(beams[pos])[:_BEAM]
+        b = data[pos]
+        for cost, restored, text in beam:
+            prev = text[-1] if text else "\n"
+            moves = []
+            if b < 0x80:
+                moves.append((1, chr(b), 0))
+            elif pos + 1 < n and (ch := _pair(b, data[pos + 1], codec)):
+                moves.append((2, ch, 0))
+            for ch in (_pair(_SOFT_HYPHEN, b, codec), _pair(b, _SOFT_HYPHEN, codec) if b >= 0x80 else None):
+                if ch:
+                    moves.append((1, ch, 1))
+            for step, ch, extra in moves:
+                if ch.isascii():
+                    c = _ASCII_AFTER_HAN_COST if prev > "\x7f" and ch.isalnum() else _ASCII_COST
+                else:
+                    c = model.prior(prev, ch)
+                beams[pos + step].append((cost + c + extra * _RESTORE_COST, restored + extra, text + ch))
+    if not beams[n]:
+        return None
+    _, restored, text = min(beams[n])
+    return text if restored else None
 
 
 def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
