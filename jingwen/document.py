@@ -155,6 +155,12 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
             kept[-1] += ln
             repairs["rejoined_line"] += 1
             continue
+        head = metadata.leading_meta(ln)
+        if head:  # "date 2025-11-05 正文…": the dateline glued to the text is a line of its own
+            kept.append(head)
+            numbers.append(number)
+            ln = ln[len(head):].lstrip()
+            repairs["split_dateline"] += 1
         kept.append(ln)
         numbers.append(number)
     han = sum(map(len, staged)) or 1

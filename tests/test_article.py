@@ -32,3 +32,12 @@ def test_a_line_broken_at_its_commas_is_one_paragraph():
     assert prep.lines == ["长青学苑的英文歌唱班成立至今已两年，目前成员约廿五人，年龄都在六十岁以上。",
                           "风电装机约4.4亿千瓦；", "水电装机约4.2亿千瓦。"]  # a list item on each line stays
     assert prep.line_numbers == [1, 4, 5] and prep.repairs["rejoined_line"] == 2
+
+
+def test_a_dateline_glued_to_the_text_is_split_off():
+    raw = f"date 2025-11-05 {PARAGRAPH}\n{PARAGRAPH}".encode()
+    prep = document.prepare(raw, "a.txt")
+    assert prep.lines[0] == "date 2025-11-05" and prep.line_numbers[:2] == [1, 1]
+    assert prep.repairs["split_dateline"] == 1
+    record = document.clean_document(raw, "a.txt")
+    assert record.published_at == "2025-11-05" and not record.text.startswith("date")

@@ -147,3 +147,13 @@ def test_a_byline_just_before_a_paragraph_below_a_list():
     page = ["城市公园迎来赏花季", *[f"第{i}条：其他新闻标题在这里" for i in range(6)], "☉张国财", ARTICLE]
     labels = lines.classify(page)
     assert labels[-2:] == ["byline", "content"]
+
+
+@pytest.mark.parametrize("text,jammer", [
+    ("X7 k9 W# N) d4 b6 w5", True),
+    ("+ }# g5 Q# y) i' M# Q- ~/ _", True),
+    ("1 2 3 4 5", False),            # a page list
+    ("AAPL MSFT GOOG IBM TSLA", False),
+])
+def test_anti_copy_jammer_lines(text, jammer):
+    assert lines.is_jammer(text) is jammer

@@ -182,11 +182,27 @@ def _ui_tokens(text: str) -> bool:
     return bool(tokens) and all(t in _UI_WORDS or t.isdigit() for t in tokens)
 
 
+#: Forum engines' anti-copy strings: five or more tokens of one to three ASCII characters.
+_JAMMER_RE = re.compile(r"(?:[!-~]{1,3}\s+){4,}[!-~]{1,3}")
+_MIXED_TOKEN_RE = re.compile(r"^(?=.*[A-Za-z0-9])(?=.*[^A-Za-z0-9]|.*[A-Za-z].*\d|.*\d.*[A-Za-z])")
+
+
+def is_jammer(text: str) -> bool:
+    """``X7 k9 W# N) d4 b6 w5``: random short tokens, most of them mixing letters, digits and
+    symbols (not a page list ``1 2 3 4 5`` or a row of tickers)."""
+    if not _JAMMER_RE.fullmatch(text.strip()):
+        return False
+    tokens = text.split()
+    return sum(1 for tok in tokens if _MIXED_TOKEN_RE.match(tok)) * 2 > len(tokens)
+
+
 def strong_label(line: Line) -> str | None:
     """The label a line gets from its own shape, wherever it stands."""
     t = line.text
     if is_spam(line):
         return "spam"
+    if is_jammer(t):
+        return "jammer"
     if _END_MARK_RE.match(t):
         return "end_mark"
     if _ORIGINAL_TITLE_RE.match(t):

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 
 from jingwen.text import lexicon
-from jingwen.text.chars import HAN
+from jingwen.text.chars import HAN, HAN_RE
 
 _DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
 
@@ -80,6 +80,21 @@ def _date_parts(m: re.Match) -> tuple[int, int, int, str | None, str | None, str
 def find_date(text: str) -> re.Match | None:
     """The first date of ``text`` (its span is the span in ``text``: the digits map one to one)."""
     return DATE_RE.search(to_ascii_digits(text))
+
+
+_LABEL_ONLY_RE = re.compile(r"^[\W_]*(?:" + META_LABEL_RE.pattern + r")[\W_]*$")
+
+
+def leading_meta(text: str) -> str | None:
+    """``date 2025-11-05`` when a line opens with a metadata label and a date and then goes on
+    with text of its own (at least six characters with an ideograph, not more metadata); else None."""
+    m = find_date(text)
+    if not m or not m.start() or not _LABEL_ONLY_RE.match(text[:m.start()]):
+        return None
+    rest = text[m.end():].strip()
+    if len(rest) < 6 or not HAN_RE.search(rest) or META_LABEL_RE.search(rest):
+        return None
+    return text[:m.end()].rstrip()
 
 
 def parse_datetime(text: str) -> str | None:
