@@ -41,3 +41,10 @@ def test_a_dateline_glued_to_the_text_is_split_off():
     assert prep.repairs["split_dateline"] == 1
     record = document.clean_document(raw, "a.txt")
     assert record.published_at == "2025-11-05" and not record.text.startswith("date")
+
+
+def test_a_page_of_two_stories_is_not_an_article():
+    one = "本报综合报导 台东县昨晚发生一起车祸，一名男子穿越马路时遭小客车撞上，送医后不治。"
+    two = "本报记者报导 某县一所学校宿舍深夜发生火灾，消防人员赶到后迅速扑灭明火，事故原因正在调查。"
+    assert article.not_article([one, PARAGRAPH]) is None                       # one story
+    assert "2 stories" in article.not_article([one, PARAGRAPH, "学校宿舍深夜起火", two, PARAGRAPH])

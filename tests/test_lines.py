@@ -136,6 +136,8 @@ def test_bylines(text, author):
     ("☉张国财", ["张国财"], None),                             # a bullet before the name
     ("特派记者赖锦宏/北京报导联合报", ["赖锦宏"], "联合报"),   # reporter / where filed from, then the paper
     ("记者 王小明／台北报导", ["王小明"], None),
+    ("生活中心／综合报导", ["生活中心"], None),                # a newsroom desk
+    ("生活中心/张尚辰报导", ["张尚辰"], None),                 # a desk, then the reporter
     ("新华社/北京报道", None, None),
 ])
 def test_byline_shapes(text, names, outlet):

@@ -3,7 +3,8 @@
 Each check returns the detail of a reject (``None``: it is an article). They look at
 shapes, not phrases: a page of several lines is an article when at least one of them is
 a paragraph (enough ideographs and sentence punctuation), when it is not mostly markup,
-and when its letters are not those of Japanese.
+when it is one story (not several, each a headline and a report lead), and when its
+letters are not those of Japanese.
 """
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ MIN_TAG_LINES = 3
 MAX_TAG_LINE_SHARE = 0.25  # more lines that are tags: a feed or a page's source
 PARAGRAPH_HAN = 25         # a paragraph has at least this many ideographs, and a 。 or two clause marks
 MIN_LIST_LINES = 3         # a page of this many lines without a paragraph is a list (a shorter text is a brief)
+#: A report's opening: the outlet or reporter and "reports" (``本报综合报导``, ``新华社北京4月1日电``).
+_REPORT_LEAD_RE = re.compile(r"^(?:【[^】]{1,12}】)?(?:本报|本网|新华社|中新社|中新网|中央社|人民网|央视网|记者)"
+                             r"\S{0,16}?(?:电|讯|报导|报道)")
+_HEADLINE_MAX = 40
+_SENTENCE_MARKS_RE = re.compile("[。！？，]")
 
 
 def is_paragraph(line: str) -> bool:
@@ -46,4 +52,16 @@ def not_article(body: list[str]) -> str | None:
         return f"{tags} of {len(body)} lines are markup tags (a feed or a page's source)"
     if len(body) >= MIN_LIST_LINES and not any(map(is_paragraph, body)):
         return f"no paragraph among {len(body)} lines (a list, index, caption or link page)"
+    if (stories := _stories(body)) >= 2:
+        return f"{stories} stories, each opening on a report lead (an archive or a page of several articles)"
     return None
+
+
+def _stories(body: list[str]) -> int:
+    """Paragraphs that open a report (``本报综合报导 …``) at the top or right after a headline."""
+    def opens(i: int) -> bool:
+        line = body[i]
+        if not (_REPORT_LEAD_RE.match(line) and is_paragraph(line)):
+            return False
+        return i == 0 or len(body[i - 1]) <= _HEADLINE_MAX and not _SENTENCE_MARKS_RE.search(body[i - 1])
+    return sum(map(opens, range(len(body))))

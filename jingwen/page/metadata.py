@@ -171,8 +171,10 @@ _ROLE_RE = re.compile(r"^(?:实习生|见习记者|记者|通讯员|特约记者
 #: Bullets and symbols a byline may open with (``☉张国财``, ``■ 张三``).
 _BULLET_RE = re.compile(r"^[^\w\s(（【\[《“\"'‘]+\s*")
 #: ``／台北报导`` ``/北京报导联合报``: where a report was filed from, and the paper, after the reporter.
-_REPORTED_FROM_RE = re.compile(r"\s*[/／]\s*[^\s/／]{1,8}?(?:报导|报道)(?P<outlet>[^\s/／]{0,10})$")
+_REPORTED_FROM_RE = re.compile(r"\s*[/／]\s*(?P<place>[^\s/／]{1,8}?)(?:报导|报道)(?P<outlet>[^\s/／]{0,10})$")
 _REPORTER_RE = re.compile(r"^[^\s/／]{0,6}?(?:记者|特派员|通讯员)\s*")
+#: A newsroom desk signing a report (``生活中心``, ``国际中心``, ``政治组``).
+_DESK_RE = re.compile(f"[{HAN}]{{1,6}}(?:中心|组|部|编辑室)")
 
 
 def reported_from_outlet(text: str) -> str | None:
@@ -188,9 +190,11 @@ def byline_names(text: str) -> list[str] | None:
     """
     text = _BULLET_RE.sub("", text.strip())
     report = _REPORTED_FROM_RE.search(text)
-    if report:  # 记者赖锦宏／台北报导: a reporter's name, then where the report was filed from
+    if report:  # 记者赖锦宏／台北报导, 生活中心／综合报导, 生活中心／张尚辰报导: who, then where from
+        if looks_like_name(report["place"]):
+            return [report["place"]]
         text = _REPORTER_RE.sub("", text[:report.start()])
-        return [text] if looks_like_name(text) else None
+        return [text] if looks_like_name(text) or _DESK_RE.fullmatch(text) else None
     body, labelled = strip_author_label(text)
     body = _AFFILIATION_RE.sub("", body)
     if looks_like_org(body):
