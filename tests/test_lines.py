@@ -159,3 +159,8 @@ def test_a_byline_just_before_a_paragraph_below_a_list():
 ])
 def test_anti_copy_jammer_lines(text, jammer):
     assert lines.is_jammer(text) is jammer
+
+
+def test_a_footer_bar_of_links_after_the_article():
+    page = ["城市公园迎来赏花季", ARTICLE, "关于我们 RSS 隐私权政策 IWIN网路内容防护机构 人才招募"]
+    assert lines.classify(page)[-1] == "navigation"

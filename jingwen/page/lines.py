@@ -526,6 +526,17 @@ def _label_related_runs(lines: list[Line], labels: list[str | None]) -> None:
         run = []
 
 
+#: A footer's bar of links: this many words or more, none longer than ``_LINK_WORD`` characters.
+_LINK_BAR_WORDS = 4
+_LINK_WORD = 12
+_CLAUSE_RE = re.compile("[。！？，,；;]")
+
+
+def _link_bar(text: str) -> bool:
+    words = text.split()
+    return len(words) >= _LINK_BAR_WORDS and max(map(len, words)) <= _LINK_WORD and not _CLAUSE_RE.search(text)
+
+
 def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
     """After the last paragraph, short lines without a sentence are page furniture."""
     last = max((i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()), default=-1)
@@ -535,6 +546,8 @@ def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
         ln = lines[i]
         if labels[i] is None and ln.han == 0 and ln.length <= 80:
             labels[i] = "ui"  # "Sorry, your browser doesn't support Java(tm)."
+        elif labels[i] is None and _link_bar(ln.text):
+            labels[i] = "navigation"  # "关于我们 RSS 隐私权政策 人才招募"
         elif labels[i] is None and ln.length <= 20 and ln.sentence_punct == 0 and not ln.text.startswith(("（", "(")):
             labels[i] = "navigation" if _SITE_NAME_RE.match(ln.text) or ln.han_share < 0.5 else "ui"
 
