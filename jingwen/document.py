@@ -224,7 +224,7 @@ def extract_fields(texts: list[str], labels: list[str]) -> dict:
         elif lab == DATELINE:
             out["published_at"] = out["published_at"] or metadata.parse_datetime(t)
             out["source"] = out["source"] or metadata.parse_source(t)
-            outlet = outlet or metadata.outlet_beside_date(t)
+            outlet = outlet or metadata.outlet_beside_date(t) or metadata.outlet_line(t)
             out["author"] = out["author"] or metadata.labelled_author(t)
         elif lab == "credit":
             author_in_credit = author_in_credit or metadata.labelled_author(t)

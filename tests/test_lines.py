@@ -164,3 +164,22 @@ def test_anti_copy_jammer_lines(text, jammer):
 def test_a_footer_bar_of_links_after_the_article():
     page = ["城市公园迎来赏花季", ARTICLE, "关于我们 RSS 隐私权政策 IWIN网路内容防护机构 人才招募"]
     assert lines.classify(page)[-1] == "navigation"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("[Newtalk新闻]", "Newtalk新闻"),
+    ("爱济南新闻客户端", "爱济南新闻客户端"),
+    ("下载客户端", None),
+    ("来源：新华网", None),
+    ("张三", None),
+])
+def test_an_outlet_alone_on_a_line(text, name):
+    assert metadata.outlet_line(text) == name
+
+
+def test_the_outlet_under_the_headline_is_the_source():
+    from jingwen import document
+
+    raw = "\n".join(["官方辟谣：网传市政府将搬迁的消息不实", "爱济南新闻客户端", "2020-05-07 07:52", ARTICLE])
+    record = document.clean_document(raw.encode(), "a.txt")
+    assert record.source == "爱济南新闻客户端" and record.published_at.startswith("2020-05-07")

@@ -467,6 +467,21 @@ def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
             labels[i] = "navigation"
         else:
             labels[i] = "ui"
+    if title is not None:
+        _label_outlet_below_title(lines, labels, title, body)
+
+
+#: Labels a line under the headline may carry and still turn out to be the outlet's name.
+_CHROME = frozenset({"ui", "navigation", "promo"})
+
+
+def _label_outlet_below_title(lines: list[Line], labels: list[str | None], title: int, body: int) -> None:
+    """An outlet's name alone on a line right under the headline or beside the dateline
+    (``[Newtalk新闻]``, ``爱济南新闻客户端``) is metadata: the source."""
+    for i in range(title + 1, min(body, len(lines))):
+        beside = labels[i - 1] in (TITLE, DATELINE) or (i + 1 < len(lines) and labels[i + 1] == DATELINE)
+        if beside and labels[i] in _CHROME and metadata.outlet_line(lines[i].text):
+            labels[i] = DATELINE
 
 
 def _label_bylines_in_body(lines: list[Line], labels: list[str | None], body: int) -> None:

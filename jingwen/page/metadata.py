@@ -236,6 +236,19 @@ def outlet_beside_date(text: str) -> str | None:
     return None
 
 
+_OUTLET_LINE_RE = re.compile(
+    r"^[\[【〔(（]?\s*(?P<name>[^\s\[\]【】〔〕()（）]{0,16}?(?:新闻客户端|新闻网|新闻|日报|晚报|早报|时报|"
+    r"周刊|报|网|电视台|电台|通讯社))\s*[\]】〕)）]?$")
+
+
+def outlet_line(text: str) -> str | None:
+    """A line that is only an outlet's name (``[Newtalk新闻]``, ``爱济南新闻客户端``), or None."""
+    m = _OUTLET_LINE_RE.match(text.strip())
+    if not m or len(m["name"]) < 2 or META_LABEL_RE.search(text) or byline_names(m["name"]):
+        return None
+    return m["name"]
+
+
 def labelled_author(text: str) -> str | None:
     """``来源：工人日报 作者：李娟 2024-09-05`` → 李娟."""
     m = _LABELLED_AUTHOR_RE.search(text)
