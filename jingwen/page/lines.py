@@ -10,11 +10,12 @@ ui              page chrome: font size, back to top, share, print, comments
 credit          editor credits (``（责编：…）``, ``责任编辑：``, ``【纠错】``)
 copyright       copyright, reprint and disclaimer notices, report-abuse lines
 print_edition   ``《人民日报》（2024年04月26日 09 版）``
-related         related-article lists and their headers
+related         related-article lists and their headers, three or more headlines after the last paragraph
 pagination      ``上一页 1 2 3 下一页``
 promo           app, QR-code and follow-us promotions
 caption         photo captions (``图为…``, ``…/摄``)
 spam            keyword or place-name lists joined by separators, betting/adult pools
+jammer          a forum's anti-copy string of random short tokens (``X7 k9 W# N) d4``)
 end_mark        ``（完）`` closing a wire story
 original_title  ``原标题：…`` of a republished article
 duplicate       a line the document already had (a doubled headline or caption)
