@@ -183,3 +183,16 @@ def test_the_outlet_under_the_headline_is_the_source():
     raw = "\n".join(["官方辟谣：网传市政府将搬迁的消息不实", "爱济南新闻客户端", "2020-05-07 07:52", ARTICLE])
     record = document.clean_document(raw.encode(), "a.txt")
     assert record.source == "爱济南新闻客户端" and record.published_at.startswith("2020-05-07")
+
+
+CONTENT_LABEL = lines.CONTENT  # noqa: E305
+
+
+def test_a_list_of_other_stories_above_the_article():
+    # headlines that end like sentences pass the head rule as prose; as a run they are a list
+    heads = ["拿出魄力处罚违规业者！", "国营企业登陆就可以存活吗？", "医学教育评鉴获国际认可之后", "为奥林匹亚竞赛说几句话"]
+    labels = lines.classify(["城市公园迎来赏花季", *heads, ARTICLE])
+    assert CONTENT_LABEL not in labels[1:5] and labels[-1] == CONTENT_LABEL
+    # an intro line and a section heading of the article are not other stories
+    assert not lines._headline_item(lines.Line.of("以下是本周的重点新闻汇总："))
+    assert not lines._headline_item(lines.Line.of("一、影视动态"))

@@ -10,7 +10,7 @@ ui              page chrome: font size, back to top, share, print, comments
 credit          editor credits (``（责编：…）``, ``责任编辑：``, ``【纠错】``)
 copyright       copyright, reprint and disclaimer notices, report-abuse lines
 print_edition   ``《人民日报》（2024年04月26日 09 版）``
-related         related-article lists and their headers, three or more headlines after the last paragraph
+related         related-article lists and their headers, three or more headlines outside the paragraphs
 pagination      ``上一页 1 2 3 下一页``
 promo           app, QR-code and follow-us promotions
 caption         photo captions (``图为…``, ``…/摄``)
@@ -518,19 +518,33 @@ RELATED_RUN = 3
 RELATED_RUN_CHARS = 40
 
 
+#: A section heading of the article itself (``一、影视动态``), not a headline of another story.
+_SECTION_RE = re.compile("^[一二三四五六七八九十]+[、．.]")
+
+
 def _headline_item(line: Line) -> bool:
-    return (5 <= line.length <= RELATED_RUN_CHARS and line.han_share >= 0.5 and "。" not in line.text
-            and not is_paragraph(line.text) and not metadata.META_LABEL_RE.search(line.text))
+    """A headline of another story: short, mostly Chinese, no sentence, not a line that
+    introduces what follows (``…如下：``, an addressee) or a section heading."""
+    t = line.text
+    return (5 <= line.length <= RELATED_RUN_CHARS and line.han_share >= 0.5 and "。" not in t
+            and not t.endswith(("：", ":")) and not _SECTION_RE.match(t)
+            and not is_paragraph(t) and not metadata.META_LABEL_RE.search(t))
 
 
 def _label_related_runs(lines: list[Line], labels: list[str | None]) -> None:
-    """After the last paragraph, three or more headline-shaped lines in a row (lines
-    already cut between them do not break the run) are a related list, header or not."""
-    last = max((i for i, ln in enumerate(lines) if labels[i] is None and is_paragraph(ln.text)), default=-1)
-    if last < 0:
+    """Before the first paragraph and after the last one, three or more headline-shaped
+    lines in a row (lines already cut between them do not break the run) are a list of
+    other stories, header or not."""
+    paragraphs = [i for i, ln in enumerate(lines) if labels[i] is None and is_paragraph(ln.text)]
+    if not paragraphs:
         return
+    _label_runs(lines, labels, range(paragraphs[0]))
+    _label_runs(lines, labels, range(paragraphs[-1] + 1, len(lines)))
+
+
+def _label_runs(lines: list[Line], labels: list[str | None], span: range) -> None:
     run: list[int] = []
-    for i in [*range(last + 1, len(lines)), None]:
+    for i in [*span, None]:
         if i is not None and labels[i] is not None:
             continue
         if i is not None and _headline_item(lines[i]):
