@@ -185,12 +185,13 @@ def test_the_outlet_under_the_headline_is_the_source():
     assert record.source == "爱济南新闻客户端" and record.published_at.startswith("2020-05-07")
 
 
-CONTENT_LABEL = lines.CONTENT  # noqa: E305
+CONTENT_LABEL = lines.CONTENT
 
 
 def test_a_list_of_other_stories_above_the_article():
     # headlines that end like sentences pass the head rule as prose; as a run they are a list
-    heads = ["拿出魄力处罚违规业者！", "国营企业登陆就可以存活吗？", "医学教育评鉴获国际认可之后", "为奥林匹亚竞赛说几句话"]
+    heads = ["拿出魄力处罚违规业者！", "国营企业登陆就可以存活吗？", "医学教育评鉴获国际认可之后",
+             "为奥林匹亚竞赛说几句话"]
     labels = lines.classify(["城市公园迎来赏花季", *heads, ARTICLE])
     assert CONTENT_LABEL not in labels[1:5] and labels[-1] == CONTENT_LABEL
     # an intro line and a section heading of the article are not other stories
