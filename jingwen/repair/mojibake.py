@@ -246,11 +246,13 @@ def _pair(lead: int, trail: int, codec: str) -> str | None:
     return ch if ch is not None and len(ch) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)  # the restore pass of fix_single_byte_mojibake asks again for the same spans
 def _decode_restoring_soft_hyphens(data: bytes, codec: str) -> str | None:
     """Double-byte ``data`` that lost some 0xAD bytes (``個`` is AD D3 in Big5), decoded by
     a beam search over byte positions: a move reads an ASCII byte, a valid pair, or a pair
     with a restored 0xAD (lead or trail) at a cost; characters are scored by the language
-    model (``prior``: Traditional read as Simplified). None when nothing was restored or the bytes do not decode."""
+    model (``prior``: Traditional read as Simplified). None when nothing was restored or
+    the bytes do not decode."""
     model = charlm.model()
     n = len(data)
     beams: list[list[tuple[float, int, str]]] = [[] for _ in range(n + 1)]
