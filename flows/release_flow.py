@@ -106,9 +106,9 @@ def start_workers(n: int) -> int:
     return n
 
 
-def warm_up() -> None:
-    """Load what every shard task needs once per worker process (the language model,
-    Great Expectations) instead of in the first task of each."""
+def preload() -> None:
+    """Load what every shard task needs (the language model, the pinyin tables, Great
+    Expectations) once per process instead of in the first task."""
     import importlib
 
     from jingwen.repair import charlm, pinyin
@@ -116,6 +116,14 @@ def warm_up() -> None:
     charlm.model()
     pinyin.load()
     importlib.import_module("great_expectations")
+
+
+def warm_up() -> None:
+    """A pool worker's start: end with the run's process, however it ends; then :func:`preload`."""
+    from jingwen.flows.lifeline import watch_parent
+
+    watch_parent()
+    preload()
 
 
 @flow(name="jingwen-release", task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=warm_up))
@@ -259,29 +267,26 @@ class _Clock:
         self.last = now
 
 
-def share_temporary_server() -> None:
-    """Without ``PREFECT_API_URL``, start Prefect's temporary server now and name it in
-    the environment, so that the worker processes use it too: otherwise each worker
-    process starts a server of its own (about 9 s each, measured)."""
-    from prefect.settings import PREFECT_API_URL
-
-    if os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
-        return
-    from prefect.server.api.server import SubprocessASGIServer  # 2 s of imports: only when needed
-
-    server = SubprocessASGIServer()  # the instance Prefect's own client would start
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
+IN_PROCESS_BELOW = 1000  # documents: fewer run in the flow's own process (a pool's start costs more)
 
 
-def on_runner(runner: str = "processes", address: str | None = None, workers: int | None = None):
+def runs_in_process(runner: str, workers: int | None, documents: int | None) -> bool:
+    """Whether :func:`on_runner` puts the shard tasks in the flow's own process."""
+    return runner == "processes" and workers is None and documents is not None and documents < IN_PROCESS_BELOW
+
+
+def on_runner(runner: str = "processes", address: str | None = None, workers: int | None = None,
+              documents: int | None = None):
     """The release flow with its shard tasks on ``runner``: ``processes`` (a pool of
-    ``workers`` processes, default one per core), ``threads`` (``workers`` threads: no
-    parallel speed-up for pure Python, but no process start either) or ``dask`` (the
+    ``workers`` processes, default one per core; for fewer than :data:`IN_PROCESS_BELOW`
+    ``documents`` and no ``workers`` given, the flow's own process), ``threads``
+    (``workers`` threads: no parallel speed-up for pure Python, but no process start either) or ``dask`` (the
     Dask scheduler at ``address``, e.g. ``tcp://10.0.0.5:8786``; without one, a local
     cluster). Dask workers must see the raw, output and cache folders at the same paths
     (shared storage) and have jingwen installed."""
     n = workers or os.cpu_count() or 2
+    if runs_in_process(runner, workers, documents):
+        return release.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
     if runner == "processes":
         return release if workers is None else release.with_options(
             task_runner=ProcessPoolTaskRunner(max_workers=n, initializer=warm_up))

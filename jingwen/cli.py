@@ -235,7 +235,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     import logging
 
-    from jingwen.raw import up_to_date
+    from jingwen.raw import discover, up_to_date
     from jingwen.release.lock import OutputLocked, output_lock
     from jingwen.validation import SuitesError, load_suites
 
@@ -246,9 +246,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         load_suites()
         with output_lock(pathlib.Path(args.out)):
             pass
+        if not pathlib.Path(args.raw).is_dir():
+            raise FileNotFoundError(f"raw folder {args.raw} does not exist")
         if args.version and (pathlib.Path(args.out) / args.version).exists():
             raise FileExistsError(f"release {args.version} already exists in {args.out}")
-    except (SuitesError, OutputLocked, FileExistsError) as exc:
+    except (SuitesError, OutputLocked, FileExistsError, FileNotFoundError) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
@@ -257,17 +259,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     if current:  # nothing to do: say so without starting Prefect
         _print_summary({**current, "seconds": None}, time.monotonic() - started)
         return 0
-    print(f"jingwen: starting Prefect (a temporary server takes 10-20 s) to release {args.raw}/ into {args.out}/",
-          file=sys.stderr)
-    from jingwen.flows.release_flow import DEFAULT_SHARD_SIZE, on_runner, share_temporary_server
-    from jingwen.validation import TableExpectationFailed
+    from jingwen.flows.local_server import RunServer, ServerFailed, configured_api_url  # no Prefect import
 
+    documents = len(discover(pathlib.Path(args.raw).resolve())[0]) if args.runner == "processes" else None
+    api = configured_api_url()
+    server = None if api else RunServer()  # boots on the other core while Prefect is imported here; ends at exit
+    print(f"jingwen: releasing {args.raw}/ into {args.out}/ with Prefect "
+          f"({'server ' + api if api else 'a server for this run'})", file=sys.stderr)
     try:
-        share_temporary_server()
-        summary = on_runner(args.runner, args.address, args.workers)(raw=args.raw, out=args.out, version=args.version,
-                          shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache,
-                          card=card)
-    except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed) as exc:
+        from jingwen.flows.release_flow import DEFAULT_SHARD_SIZE, on_runner, preload, runs_in_process
+        from jingwen.validation import TableExpectationFailed
+
+        flow = on_runner(args.runner, args.address, args.workers, documents)
+        if runs_in_process(args.runner, args.workers, documents):
+            preload()  # the shards run here: load their models while the server starts
+        if server:
+            server.wait()
+        summary = flow(raw=args.raw, out=args.out, version=args.version,
+                       shard_size=args.shard_size or DEFAULT_SHARD_SIZE, limits=limits, cache=args.cache, card=card)
+    except (OutputLocked, FileExistsError, FileNotFoundError, ValueError, TableExpectationFailed,
+            ServerFailed) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     _print_summary(summary, time.monotonic() - started)
@@ -337,7 +348,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 def _print_summary(s: dict, seconds: float) -> None:
     took = (f"{seconds:.1f} s; Prefect not started" if s.get("seconds") is None else
-            f"{seconds:.1f} s, of which {s['seconds']:.1f} s in the flow and the rest Prefect's start and stop")
+            f"{seconds:.1f} s, of which {s['seconds']:.1f} s in the flow and the rest starting Prefect")
     if s.get("up_to_date"):
         print(f"release {s['version']} is up to date: raw files, pipeline and expectations unchanged; "
               f"nothing written ({took})")

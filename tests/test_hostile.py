@@ -9,7 +9,7 @@ import time
 
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
-from conftest import RAW, ROOT
+from conftest import RAW, ROOT, wait_for
 
 from jingwen.release.publish import verify
 
@@ -134,6 +134,57 @@ def test_a_run_killed_at_any_moment_leaves_only_complete_releases(prefect_server
     assert not list(out.glob(".work-*")) and not list(out.glob(".tmp-*"))
     newest = max(releases, key=lambda p: tuple(map(int, p.name.split("."))))
     assert json.loads((newest / "MANIFEST.json").read_text("utf-8"))["counts"]["records"] == 400
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` now (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_run_killed_with_sigkill_leaves_no_process_behind(tmp_path):
+    """Its Prefect server, the pool's workers and the pool's helpers all end with it."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _corpus(raw, 300)
+    proc = subprocess.Popen([sys.executable, "-m", "jingwen.cli", "run", "--raw", str(raw), "--out", str(out),
+                             "--workers", "2", "--shard-size", "50"], cwd=ROOT, start_new_session=True,
+                            env=temporary_server_env(tmp_path / "home"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:  # the server and both workers are up, and the shards are being processed
+        children = wait_for(lambda: list(out.glob(".work-*")) and len(kids := _descendants(proc.pid)) >= 3 and kids,
+                            180, [proc])
+        time.sleep(2)
+        children = sorted(set(children) | set(_descendants(proc.pid)))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(map(_alive, children)):
+            time.sleep(0.2)
+        left = [pathlib.Path(f"/proc/{p}/cmdline").read_bytes()[:200] for p in children if _alive(p)]
+        assert not left, f"processes of the killed run still alive after 10 s: {left}"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def test_two_runs_on_one_output_folder(tmp_path):
