@@ -107,15 +107,12 @@ def start_workers(n: int) -> int:
 
 
 def preload() -> None:
-    """Load what every shard task needs (the language model, the pinyin tables, Great
-    Expectations) once per process instead of in the first task."""
-    import importlib
-
+    """Load what every shard task needs (the language model, the pinyin tables) once per
+    process instead of in the first task."""
     from jingwen.repair import charlm, pinyin
 
     charlm.model()
     pinyin.load()
-    importlib.import_module("great_expectations")
 
 
 def warm_up() -> None:
@@ -190,9 +187,7 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             clock.lap("finish")
             duplicates = find_duplicates([f.paths["keys"] for f in finished], str(work / "duplicates.parquet"))
             clock.lap("duplicates")
-            validated = _gather(validate_shard.map(
-                [f.paths["records"] for f in finished], unmapped(str(work)), range(len(finished)),
-                unmapped(suites), unmapped(duplicates)), [f.docs for f in finished], shown, "validate")
+            validated = _validate_here(finished, work, suites, duplicates, shown)
             clock.lap("validate")
             stages = [s for stage in (prepared, finished, validated) for s in stage]
             work_done = {k: sum(p.work.get(k, 0) for p in prepared) for k in ("cleaned", "reused")}
@@ -226,6 +221,19 @@ def _gather(futures, sizes: list[int], shown: Progress, stage: str) -> list:
         shown.advance(size_of[id(done)])
     shown.end()
     return [f.result() for f in futures]
+
+
+def _validate_here(finished: list[shards.ShardResult], work: pathlib.Path, suites: list[dict], duplicates: str,
+                   shown: Progress) -> list[shards.ShardResult]:
+    """The validate-shard tasks, one after another in the flow's process: Great Expectations
+    (~225 MB a process) is loaded here only, not in every worker."""
+    shown.stage("validate", sum(f.docs for f in finished))
+    validated = []
+    for f in finished:
+        validated.append(validate_shard(f.paths["records"], str(work), f.shard, suites, duplicates))
+        shown.advance(f.docs)
+    shown.end()
+    return validated
 
 
 def publish_artifacts(summary: dict, work: dict, changes: dict, stages: dict) -> None:

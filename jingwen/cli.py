@@ -268,11 +268,12 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"({'server ' + api if api else 'a server for this run'})", file=sys.stderr)
     try:
         from jingwen.flows.release_flow import DEFAULT_SHARD_SIZE, on_runner, preload, runs_in_process
-        from jingwen.validation import TableExpectationFailed
+        from jingwen.validation import TableExpectationFailed, load_gx
 
         flow = on_runner(args.runner, args.address, args.workers, documents)
+        load_gx()  # validation runs in this process: load what it needs while the server starts
         if runs_in_process(args.runner, args.workers, documents):
-            preload()  # the shards run here: load their models while the server starts
+            preload()  # and so do the shards
         if server:
             server.wait()
         summary = flow(raw=args.raw, out=args.out, version=args.version,
