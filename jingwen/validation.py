@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jingwen.schema import RECORD_SCHEMA
+from jingwen.schema import PRECISIONS, RECORD_SCHEMA
 from jingwen.text.chars import HAN, TONE_VOWELS
 
 _RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"],
@@ -86,9 +86,9 @@ def records_suite() -> dict:
           regex=f"(?:^|\n)[{ws}]|[{ws}](?:\n|$)"),
         e("expect_column_values_to_not_match_regex", "simplified_only", "no Traditional-only characters",
           column="text", regex=f"[{script.traditional_only_chars()}]"),
-        e("expect_column_values_to_match_regex", "published_at_iso",
-          "published_at is ISO 8601 (+08:00) or a date", column="published_at",
-          regex=r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\+08:00)?$"),
+        e("expect_column_values_to_be_in_set", "published_precision_known",
+          "published_precision is datetime, date or month", column="published_precision",
+          value_set=sorted(set(PRECISIONS.values()))),
         e("expect_column_value_lengths_to_be_between", "title_length", "a title is one short line",
           column="title", min_value=1, max_value=200),
         e("expect_column_values_to_not_match_regex", "title_one_line", "a title has no newline",
