@@ -17,49 +17,15 @@ import threading
 import pyarrow as pa
 import pyarrow.parquet
 import pytest
-from conftest import RAW, ROOT
+from conftest import RAW, ROOT, build
 
-from jingwen import shards
-from jingwen.document import DEFAULT_LIMITS
+from jingwen.release.card import load_card_info
 from jingwen.release.croissant import CONTEXT
-from jingwen.release.card import DEFAULT_CARD, CardInfo, load_card_info
 from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
-from jingwen.release.writer import write_release
 from jingwen.schema import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, rejects_table, schema_fingerprint
-from jingwen.validation import load_suites
 
 DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz",
               "rejects/rejects.parquet", "removed_lines/removed_lines.parquet")
-
-
-def build(raw: pathlib.Path, out: pathlib.Path, version: str, card: CardInfo = DEFAULT_CARD) -> pathlib.Path:
-    """A release of ``raw`` through the flow's shard stages, without Prefect."""
-    work = out / f".work-{version}"
-    work.mkdir(parents=True)
-    files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
-    prepared = shards.prepare(str(raw), files, str(work), 0, DEFAULT_LIMITS)
-    sketch = shards.merge_sketches([prepared.paths["sketch"]], str(work / "lines.npz"))
-    finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
-    validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
-    write_release(out, version, [validated.paths["records"]], shards.read_rejects([prepared, finished, validated]),
-                  [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw, card=card)
-    shutil.rmtree(work)
-    return out / version
-
-
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory):
-    """0.1.0 of four samples, 0.1.1 of all five, and 0.1.1 again in another folder."""
-    base = tmp_path_factory.mktemp("releases")
-    four = base / "raw4"
-    four.mkdir()
-    for p in sorted(RAW.glob("*.txt"))[:4]:
-        shutil.copy(p, four / p.name)
-    out = base / "out"
-    first = build(four, out, "0.1.0")
-    second = build(RAW, out, "0.1.1")
-    again = build(RAW, base / "again", "0.1.1")
-    return first, second, again
 
 
 def test_same_input_same_bytes(releases):
