@@ -22,6 +22,7 @@ from conftest import RAW, ROOT, build
 from jingwen.release.card import load_card_info
 from jingwen.release.croissant import CONTEXT
 from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
+from jingwen.release.writer import write_release
 from jingwen.schema import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, rejects_table, schema_fingerprint
 
 DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz",
@@ -30,7 +31,7 @@ DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.j
 
 def test_same_input_same_bytes(releases):
     _, second, again = releases
-    for name in DATA_FILES:
+    for name in (*DATA_FILES, "validation/release.json", "croissant.json"):
         assert (second / name).read_bytes() == (again / name).read_bytes(), name
 
 
@@ -38,7 +39,7 @@ def test_layout_manifest_card_and_changes(releases):
     first, second, _ = releases
     names = {p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()}
     assert names == set(DATA_FILES) | {"MANIFEST.json", "README.md", "SHA256SUMS", "changes.json", "croissant.json",
-                                       "report.html", "LICENSE.md"}
+                                       "report.html", "LICENSE.md", "validation/release.json"}
     manifest = json.loads((second / "MANIFEST.json").read_text("utf-8"))
     assert manifest["counts"]["records"] == 5 and manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["changes"] == {"previous": "0.1.0", "added": 1, "removed": 0, "changed": 0, "unchanged": 4}
@@ -113,6 +114,21 @@ def test_card_options_are_what_the_card_says(tmp_path):
     with pytest.raises(ValueError, match="unknown keys licence"):
         config.write_text('licence = "mit"\n', "utf-8")
         load_card_info(str(config))
+
+
+def test_ids_are_checked_unique_over_the_whole_release(releases, tmp_path):
+    from jingwen.validation import TableExpectationFailed
+
+    result = json.loads((releases[1] / "validation" / "release.json").read_text("utf-8"))
+    assert result["success"] and result["suite_name"] == "release"
+    assert result["results"][0]["result"]["element_count"] == 5
+    manifest = json.loads((releases[1] / "MANIFEST.json").read_text("utf-8"))
+    assert {"id_unique", "release_id_unique"} <= {e["name"] for e in manifest["expectations"]}
+    assert 'href="validation/release.json"' in (releases[1] / "report.html").read_text("utf-8")
+    shard = releases[1] / "data" / "train-00000-of-00001.parquet"  # each shard valid, the same ids twice
+    with pytest.raises(TableExpectationFailed, match="release_id_unique"):
+        write_release(tmp_path, "0.2.0", [str(shard), str(shard)], rejects_table([]), [])
+    assert not list(tmp_path.iterdir())
 
 
 def test_schema_version_follows_the_schema():

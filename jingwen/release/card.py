@@ -232,6 +232,7 @@ def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> 
         "`removed_lines`).",
         "- `changes.json`: the ids added, removed and changed since the previous release.",
         "- `croissant.json`: the dataset in MLCommons Croissant.",
+        "- `validation/release.json`: Great Expectations' validation result of the checks over the whole release.",
         "- `report.html`: one offline page with charts of repairs, cuts, rejects, lengths, sources and months, "
         "every expectation's result, the changes, and examples of raw beside cleaned text.",
         "- `MANIFEST.json`: counts, checksums and row counts of every file; `SHA256SUMS`: `sha256sum -c`.",

@@ -14,6 +14,7 @@ Layout (Hugging Face conventions)::
       rejects/rejects.parquet               raw_file, reason, detail
       removed_lines/removed_lines.parquet   id, raw_file, line, reason, text
       changes.json                          ids added, removed, changed since the previous release
+      validation/release.json               GX validation result of the whole release (ids unique)
       croissant.json                        MLCommons Croissant description
       MANIFEST.json  README.md  SHA256SUMS
       LICENSE.md                            with the default licence of the card only
@@ -53,10 +54,12 @@ from jingwen.schema import (
     TEXT_COLUMNS,
     json_row,
 )
+from jingwen.validation import check_release
 
 SHARD_TARGET_BYTES = 128 * 1024 * 1024   # uncompressed records per data shard (one in memory at a time)
 ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
 EXAMPLES = 3  # documents shown raw beside cleaned in report.html
+VALIDATION_FILE = "validation/release.json"  # GX's result of the release checkpoint
 
 def _parquet_writer(path: pathlib.Path, schema: pa.Schema, text_columns: Iterable[str]) -> pq.ParquetWriter:
     stats = [f.name for f in schema if f.name not in set(text_columns)]
@@ -244,6 +247,10 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
                 removed += lines.num_rows
                 removed_bytes += lines.nbytes
         shutil.rmtree(parts)
+        checked = check_release(tmp / "data")  # ids unique over every data file, not one shard
+        (tmp / VALIDATION_FILE).parent.mkdir()
+        (tmp / VALIDATION_FILE).write_text(json.dumps(checked, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        files.append(_file_entry(tmp, tmp / VALIDATION_FILE, None))
         rejects = rejects.sort_by([("raw_file", "ascending")]).cast(REJECT_SCHEMA)
         write_table(tmp / "rejects" / "rejects.parquet", rejects, ("detail",))
         files += [_file_entry(tmp, tmp / "rejects" / "rejects.parquet", rejects.num_rows),
@@ -259,6 +266,7 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
             rejects_by_reason=dict(sorted(Counter(rejects.column("reason").to_pylist()).items())),
             repairs_by_kind=dict(sorted(profile.repairs.items())), cuts_by_reason=dict(sorted(profile.cuts.items())),
             extra={**(manifest_extra or {}),
+                   "expectations": (manifest_extra or {}).get("expectations", []) + _summaries(checked),
                    "profile": profile_counts(profile.lengths, profile.sources, profile.months),
                    "dataset_info": _dataset_info(files, {"records": num_bytes, "rejects": rejects.nbytes,
                                                                           "removed_lines": removed_bytes})})
@@ -276,6 +284,13 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
+
+
+def _summaries(result: dict) -> list[dict]:
+    """The manifest's line per expectation of a GX validation result."""
+    return [{"name": r["expectation_config"]["meta"]["name"], "type": r["expectation_config"]["type"],
+             "success": r["success"], "unexpected": r["result"].get("unexpected_count") or 0}
+            for r in result["results"]]
 
 
 def _dataset_info(files: list[dict], in_memory: dict[str, int]) -> dict:
