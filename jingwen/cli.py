@@ -149,12 +149,20 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW")
     diff.add_argument("--ids", action="store_true", help="print the ids of added, removed and changed documents")
 
-    publish = sub.add_parser("publish", help="copy a release to a folder or an fsspec URL (file://, s3://)",
-                             description="Copy a verified release to DEST/VERSION/, then update DEST/releases.json "
-                                         "last, so readers never see a half-published version. For an "
-                                         "S3-compatible store other than AWS set AWS_ENDPOINT_URL.",
+    publish = sub.add_parser("publish", help="publish a release to a folder, an object store, a git repository "
+                                             "or the Hugging Face Hub",
+                             description="Publish a verified release. A folder or fsspec URL (file://, s3://) "
+                                         "gets DEST/VERSION/ and DEST/releases.json, updated last, so readers "
+                                         "never see a half-published version (for an S3-compatible store other "
+                                         "than AWS set AWS_ENDPOINT_URL). A git repository (a clone, a bare "
+                                         "repository, or git+https://, git+ssh://, git+file://) and the Hub "
+                                         "(hf://datasets/ORG/NAME, token from HF_TOKEN or `hf auth login`) get the "
+                                         "version as their whole tree in the Hub layout, and a tag VERSION.",
                              epilog="examples:\n  jingwen publish output/0.1.0 --to /srv/datasets/jingwen\n"
                                     "  jingwen publish output/0.1.0 --to s3://my-bucket/jingwen\n"
+                                    "  jingwen publish output/0.1.0 --to ../jingwen-dataset   # a git clone\n"
+                                    "  jingwen publish output/0.1.0 --to git+ssh://git@example.org/data/jingwen.git\n"
+                                    "  jingwen publish output/0.1.0 --to hf://datasets/my-org/jingwen-zh-news\n"
                                     "  jingwen publish output/0.1.0 --to /srv/datasets/jingwen "
                                     "--sign keys/jingwen-release.key\n",
                              formatter_class=argparse.RawDescriptionHelpFormatter)

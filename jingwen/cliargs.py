@@ -14,6 +14,7 @@ from jingwen.release.card import CardInfo, load_card_info
 from jingwen.release.versions import parse_version
 
 HTTP = ("http", "https")
+GIT = ("git+https", "git+http", "git+ssh", "git+file")  # git remotes (jingwen.release.hub)
 
 
 def _version(value: str | None) -> str | None:
@@ -74,9 +75,17 @@ def _serve(args: argparse.Namespace) -> str | None:
 
 
 def _publish(args: argparse.Namespace) -> str | None:
+    from jingwen.release import hub
+
     if not os.path.isdir(args.release):
         return f"release folder '{args.release}' does not exist"
-    return _location(args.to, "--to")
+    if hub.is_hub(args.to):
+        try:
+            hub.repo_id(args.to)
+        except hub.HubError as exc:
+            return f"--to {exc}"
+        return None
+    return _location(args.to, "--to", GIT)
 
 
 def _download(args: argparse.Namespace) -> str | None:

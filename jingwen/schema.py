@@ -7,15 +7,20 @@ codecs. ``tests/test_schema.py`` checks each dataclass against its schema.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
 PIPELINE_VERSION = "0.1.0"
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
+PUBLISHED_TZ = "Asia/Shanghai"  # the time zone of published_at (the pages give +08:00)
+#: How much of a publication time a page gives, by the length of its ISO 8601 form.
+PRECISIONS = {25: "datetime", 10: "date", 7: "month"}
 
 
 @dataclass
@@ -59,7 +64,9 @@ class Record:
     raw_sha256: str
     title: str | None
     author: str | None
-    published_at: str | None
+    published_at: str | None     # ISO 8601 as found: 2024-04-26T08:31:00+08:00, 2024-04-26 or 2024-04
+    published_date: str | None = field(init=False)       # derived from published_at
+    published_precision: str | None = field(init=False)  # datetime, date, month
     source: str | None
     site: str | None
     text: str
@@ -77,6 +84,9 @@ class Record:
 
     def __post_init__(self) -> None:
         self.dup_cluster = self.dup_cluster or self.id
+        at = self.published_at
+        self.published_precision = PRECISIONS.get(len(at)) if at else None
+        self.published_date = None if not self.published_precision else at + "-01" if len(at) == 7 else at[:10]
         if not self.content_sha256:
             self.content_sha256 = content_digest(self.title, self.author, self.published_at, self.source,
                                                  self.site, self.text)
@@ -88,6 +98,9 @@ def content_digest(*fields: str | None) -> str:
     return hashlib.sha256("\x1f".join(f or "" for f in fields).encode("utf-8")).hexdigest()
 
 
+#: Parquet has no unit of seconds: a timestamp[s] is written, and read back by every
+#: reader, as milliseconds; the schema says so itself.
+TIMESTAMP = pa.timestamp("ms", tz=PUBLISHED_TZ)
 _REPAIR = pa.struct([("kind", pa.string()), ("count", pa.int64())])
 _CUT = pa.struct([("reason", pa.string()), ("count", pa.int64())])
 
@@ -98,7 +111,13 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("raw_sha256", pa.string(), "SHA-256 of the raw file's bytes."),
     ("title", pa.string(), "Headline; null where the scrape has none (never guessed from the body)."),
     ("author", pa.string(), "Byline: person(s) or organisation; several names joined by 、."),
-    ("published_at", pa.string(), "ISO 8601 with +08:00 (a date alone where no time is given); null if unknown."),
+    ("published_at", TIMESTAMP, "Publication time in Beijing time (Asia/Shanghai), whole seconds; where the page "
+                                "gives only the date or the month, the start of that day or month (see "
+                                "published_precision); null if unknown."),
+    ("published_date", pa.date32(), "Publication date (Beijing time); the first of the month where only the month "
+                                    "is known; null if unknown."),
+    ("published_precision", pa.string(), "What the page gives of the publication time: datetime, date or month; "
+                                         "null if nothing."),
     ("source", pa.string(), "Outlet credited as origin (来源), e.g. 人民日报."),
     ("site", pa.string(), "Site the page was scraped from, where the scrape shows it."),
     ("text", pa.string(), "Article body: Simplified Chinese, one paragraph per line, normalized punctuation."),
@@ -130,13 +149,34 @@ def schema_fingerprint(schema: pa.Schema = RECORD_SCHEMA) -> str:
 #: Every schema version and its fingerprint. Changing RECORD_SCHEMA fails a test until
 #: SCHEMA_VERSION is bumped the semver way (a column added: minor; removed or retyped:
 #: major) and registered here.
-SCHEMA_FINGERPRINTS = {"1.0.0": "8a7f6fe7e983e9d4", "1.1.0": "af36406114f22f7e"}
+SCHEMA_FINGERPRINTS = {"1.0.0": "8a7f6fe7e983e9d4", "1.1.0": "af36406114f22f7e", "2.0.0": "0f5dba9ac61d1ee5"}
+#: What each schema version changed (the card and the manifest carry it).
+SCHEMA_CHANGES = {
+    "1.0.0": "first schema",
+    "1.1.0": "added dup_cluster and dup_cluster_size (near duplicates)",
+    "2.0.0": "published_at retyped from an ISO 8601 string to timestamp[ms, tz=Asia/Shanghai]; added "
+             "published_date (date32) and published_precision (datetime, date or month)",
+}
 TEXT_COLUMNS = ("title", "author", "source", "site", "text")
 
-REJECT_SCHEMA = pa.schema([("raw_file", pa.string()), ("raw_sha256", pa.string()), ("id", pa.string()),
-                           ("reason", pa.string()), ("detail", pa.string())])
-REMOVED_SCHEMA = pa.schema([("id", pa.string()), ("raw_file", pa.string()), ("line", pa.int64()),
-                            ("reason", pa.string()), ("text", pa.string())])
+REJECT_COLUMNS: list[tuple[str, pa.DataType, str]] = [
+    ("raw_file", pa.string(), "Path of the raw file relative to the raw root (non-UTF-8 bytes escaped)."),
+    ("raw_sha256", pa.string(), "SHA-256 of the raw file's bytes; null where the file was not read."),
+    ("id", pa.string(), "The id the file would have had; null where the file was not read."),
+    ("reason", pa.string(), "Why the file is not a record: empty, binary, undecodable, not_chinese, no_article, "
+                            "duplicate, expectation:<name>, ..."),
+    ("detail", pa.string(), "What exactly: the record a duplicate repeats, the expectations failed, ..."),
+]
+REMOVED_COLUMNS: list[tuple[str, pa.DataType, str]] = [
+    ("id", pa.string(), "Id of the record the line was cut from."),
+    ("raw_file", pa.string(), "Path of the raw file relative to the raw root."),
+    ("line", pa.int64(), "1-based line number in the decoded raw text."),
+    ("reason", pa.string(), "Why it was cut: navigation, ui, credit, copyright, spam, duplicate, frequent, title, "
+                            "byline, dateline, ..."),
+    ("text", pa.string(), "The line as it was cut (normalized)."),
+]
+REJECT_SCHEMA = pa.schema([(name, typ) for name, typ, _ in REJECT_COLUMNS])
+REMOVED_SCHEMA = pa.schema([(name, typ) for name, typ, _ in REMOVED_COLUMNS])
 
 
 #: A prepared document as an Arrow row (packs in the cache, and a shard's hand-over file).
@@ -158,6 +198,33 @@ def to_rows(preps: list[Prepared]) -> pa.Table:
 def from_row(row: dict) -> Prepared:
     return Prepared(row["id"], row["raw_file"], row["raw_sha256"], row["encoding"], row["script"], row["mirror"],
                     row["lines"], row["line_numbers"], Counter(json.loads(row["repairs"])), row["lost"])
+
+
+_TZ = ZoneInfo(PUBLISHED_TZ)
+
+
+def records_table(rows: list[dict]) -> pa.Table:
+    """Record rows (dicts of :class:`Record` fields, ``published_*`` as ISO strings) as a
+    table of :data:`RECORD_SCHEMA`."""
+    return pa.Table.from_pylist([{**r, **_published(r)} for r in rows], schema=RECORD_SCHEMA)
+
+
+def _published(row: dict) -> dict:
+    if not row["published_precision"]:
+        return {"published_at": None, "published_date": None}
+    day = dt.date.fromisoformat(row["published_date"])
+    if row["published_precision"] == "datetime":
+        moment = dt.datetime.fromisoformat(row["published_at"]).astimezone(_TZ)
+    else:  # the start of the day (or month) in Beijing
+        moment = dt.datetime.combine(day, dt.time(), _TZ)
+    return {"published_at": moment, "published_date": day}
+
+
+def json_row(row: dict) -> dict:
+    """A row read from the records (``to_pylist``) as JSON values: timestamps and dates
+    in ISO 8601 (``2024-04-26T08:31:00+08:00``, ``2024-04-26``), which ``datasets``
+    reads back into the Parquet types given the card's features."""
+    return {k: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for k, v in row.items()}
 
 
 def rejects_table(rejects: list[dict]) -> pa.Table:

@@ -41,6 +41,7 @@ from jingwen.schema import (
     Record,
     Reject,
     from_row,
+    records_table,
     rejects_table,
     to_rows,
 )
@@ -130,8 +131,10 @@ def finish(prepared: str, sketch_path: str, work: str, shard: int, limits: Limit
                          "minhash": dedup.signature(result.text).tobytes()})
         else:
             out.rejects.append(asdict(result))
+    records_path = pathlib.Path(work) / f"records-{shard:05d}.parquet"
+    pq.write_table(records_table(records), records_path)
     out.paths = {
-        "records": _write(pathlib.Path(work) / f"records-{shard:05d}.parquet", records, RECORD_SCHEMA),
+        "records": str(records_path),
         "removed": _write(pathlib.Path(work) / f"removed-{shard:05d}.parquet", removed, REMOVED_SCHEMA),
         "keys": _write(pathlib.Path(work) / f"keys-{shard:05d}.parquet", keys, _KEYS_SCHEMA),
     }

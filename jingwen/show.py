@@ -13,8 +13,9 @@ import pyarrow.dataset as ds
 
 from jingwen.release.report import counts_text
 
-_FIELDS = ("id", "raw_file", "raw_sha256", "title", "author", "published_at", "source", "site", "encoding",
-           "script", "mirror", "n_chars", "lost_chars", "dup_cluster", "dup_cluster_size", "pipeline_version")
+_FIELDS = ("id", "raw_file", "raw_sha256", "title", "author", "published_at", "published_precision", "source",
+           "site", "encoding", "script", "mirror", "n_chars", "lost_chars", "dup_cluster", "dup_cluster_size",
+           "pipeline_version")
 
 
 class NotFound(LookupError):

@@ -23,11 +23,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jingwen.schema import RECORD_SCHEMA
+from jingwen.schema import PRECISIONS, RECORD_SCHEMA
 from jingwen.text.chars import HAN, TONE_VOWELS
 
 _RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"],
                   "exclude_unexpected_values": True, "return_unexpected_index_query": False}
+
+
+#: Keys of a GX validation result that change run to run (GX's random ids, times).
+_UNSTABLE = {"id", "validation_id", "checkpoint_id", "run_id", "validation_time", "ge_load_time"}
 
 
 class SuitesError(FileNotFoundError):
@@ -86,9 +90,9 @@ def records_suite() -> dict:
           regex=f"(?:^|\n)[{ws}]|[{ws}](?:\n|$)"),
         e("expect_column_values_to_not_match_regex", "simplified_only", "no Traditional-only characters",
           column="text", regex=f"[{script.traditional_only_chars()}]"),
-        e("expect_column_values_to_match_regex", "published_at_iso",
-          "published_at is ISO 8601 (+08:00) or a date", column="published_at",
-          regex=r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\+08:00)?$"),
+        e("expect_column_values_to_be_in_set", "published_precision_known",
+          "published_precision is datetime, date or month", column="published_precision",
+          value_set=sorted(set(PRECISIONS.values()))),
         e("expect_column_value_lengths_to_be_between", "title_length", "a title is one short line",
           column="title", min_value=1, max_value=200),
         e("expect_column_values_to_not_match_regex", "title_one_line", "a title has no newline",
@@ -106,6 +110,80 @@ def records_suite() -> dict:
     ]
     return {"name": "records", "expectations": expectations,
             "meta": {"description": "Row and table checks of every release's records."}}
+
+
+def release_suite() -> dict:
+    """Checks over the whole release, not one shard (the ``release`` checkpoint's second suite)."""
+    e = _expectation
+    return {"name": "release", "expectations": [
+        e("expect_column_values_to_be_unique", "release_id_unique", "ids are unique over the whole release",
+          column="id"),
+        e("expect_column_values_to_be_unique", "release_raw_file_unique",
+          "each raw file is one record over the whole release", column="raw_file"),
+    ], "meta": {"description": "Checks over every data file of a release together."}}
+
+
+def _gx_suite(gx, suite_json: dict):
+    return gx.ExpectationSuite(**{k: v for k, v in suite_json.items() if k in ("name", "expectations", "meta")})
+
+
+def load_gx():
+    """Great Expectations, imported offline (no telemetry); the first call costs 2-3 s and ~225 MB."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations
+
+    return great_expectations
+
+
+def _quiet_context(gx, **kwargs):
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    # GX sets this module's logger to INFO itself; its "temporary directory for
+    # ephemeral docs site" line is noise in a run's output
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+    ctx = gx.get_context(**kwargs)
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return ctx
+
+
+def add_release_checkpoint(ctx, suites: list[dict]):
+    """The ``release`` checkpoint in the GX context ``ctx``: each suite validated on the
+    dataframe asset ``release/records`` (all data files of a release as one frame)."""
+    gx = load_gx()
+
+    batch = ctx.data_sources.add_pandas("release").add_dataframe_asset("records") \
+        .add_batch_definition_whole_dataframe("all")
+    definitions = [ctx.validation_definitions.add(gx.ValidationDefinition(
+        name=suite["name"], data=batch, suite=ctx.suites.add(_gx_suite(gx, suite)))) for suite in suites]
+    return ctx.checkpoints.add(gx.Checkpoint(name="release", validation_definitions=definitions,
+                                             result_format="SUMMARY"))
+
+
+def check_release(data_dir: pathlib.Path) -> dict:
+    """The :func:`release_suite` over every data file in ``data_dir`` together (only the
+    columns it reads), through the ``release`` checkpoint: GX's validation result as
+    JSON, without the run's times and GX's random ids, so the same release gives the
+    same bytes. A failed expectation is :class:`TableExpectationFailed`."""
+    gx = load_gx()
+
+    suite = release_suite()
+    columns = sorted({e["kwargs"]["column"] for e in suite["expectations"]})
+    frame = pd.read_parquet(data_dir, columns=columns)
+    checkpoint = add_release_checkpoint(_quiet_context(gx, mode="ephemeral"), [suite])
+    (result,) = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()
+    if not result.success:
+        failed = [r.expectation_config.meta["name"] for r in result.results if not r.success]
+        raise TableExpectationFailed("release-level expectations failed: " + ", ".join(failed))
+    return _stable(result.to_json_dict())
+
+
+def _stable(value):
+    """``value`` without the keys that change run to run (times, ids, durations)."""
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in _UNSTABLE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
 
 
 def suites_dir() -> pathlib.Path:
@@ -131,32 +209,18 @@ def load_suites(directory: pathlib.Path | None = None) -> list[dict]:
     return suites
 
 
-def load_gx():
-    """Great Expectations, imported offline (no telemetry); the first call costs 2-3 s and ~225 MB."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations
-
-    return great_expectations
-
-
 def validate_frame(df: pd.DataFrame, suites: list[dict]) -> ShardValidation:
     """Validate one shard's records with a fresh ephemeral GX context."""
     gx = load_gx()
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # GX sets this module's logger to INFO itself; its "temporary directory for
-    # ephemeral docs site" line is noise in a run's output
-    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    ctx = _quiet_context(gx, mode="ephemeral")
     batch = (ctx.data_sources.add_pandas("records").add_dataframe_asset("shard")
              .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
     failed: dict[str, list[str]] = {}
     results: list[dict] = []
     table_failures: list[str] = []
     for suite_json in suites:
-        suite = gx.ExpectationSuite(**{k: v for k, v in suite_json.items() if k in ("name", "expectations", "meta")})
-        outcome = batch.validate(suite, result_format=_RESULT_FORMAT)
+        outcome = batch.validate(_gx_suite(gx, suite_json), result_format=_RESULT_FORMAT)
         for res in outcome.results:
             cfg = res.expectation_config
             name = (cfg.meta or {}).get("name", cfg.type)
@@ -186,10 +250,26 @@ def _failing_ids(index_list) -> list[str]:
     return ids
 
 
+def write_gx_project(root: pathlib.Path) -> pathlib.Path:
+    """A GX File context at ``root/gx`` (made anew): the suites of ``expectations/`` and
+    :func:`release_suite`, and the ``release`` checkpoint over the dataframe asset
+    ``release/records``, for GX users to run on a release's ``data/*.parquet``."""
+    import shutil
+
+    gx = load_gx()
+
+    shutil.rmtree(root / "gx", ignore_errors=True)
+    ctx = _quiet_context(gx, mode="file", project_root_dir=str(root))
+    add_release_checkpoint(ctx, [*load_suites(), release_suite()])
+    shutil.rmtree(root / "gx" / "uncommitted", ignore_errors=True)  # GX's own; made again on use
+    return root / "gx"
+
+
 def main() -> None:
     path = suites_dir() / "records.json"
     path.write_text(json.dumps(records_suite(), ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"wrote {path}")
+    print(f"wrote {write_gx_project(suites_dir().parent)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 import importlib.util
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
@@ -99,3 +100,41 @@ def prefect_server(tmp_path_factory):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
         log.close()
+
+
+def build(raw: pathlib.Path, out: pathlib.Path, version: str, card=None) -> pathlib.Path:
+    """A release of ``raw`` through the flow's shard stages, without Prefect (``card``: a
+    ``CardInfo``, default the default card)."""
+    from jingwen import shards
+    from jingwen.document import DEFAULT_LIMITS
+    from jingwen.release.card import DEFAULT_CARD
+    from jingwen.release.writer import write_release
+    from jingwen.validation import load_suites
+
+    work = out / f".work-{version}"
+    work.mkdir(parents=True)
+    files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
+    prepared = shards.prepare(str(raw), files, str(work), 0, DEFAULT_LIMITS)
+    sketch = shards.merge_sketches([prepared.paths["sketch"]], str(work / "lines.npz"))
+    finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
+    validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
+    write_release(out, version, [validated.paths["records"]], shards.read_rejects([prepared, finished, validated]),
+                  [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw,
+                  card=card or DEFAULT_CARD)
+    shutil.rmtree(work)
+    return out / version
+
+
+@pytest.fixture(scope="session")
+def releases(tmp_path_factory):
+    """0.1.0 of four samples, 0.1.1 of all five, and 0.1.1 again in another folder."""
+    base = tmp_path_factory.mktemp("releases")
+    four = base / "raw4"
+    four.mkdir()
+    for p in sorted(RAW.glob("*.txt"))[:4]:
+        shutil.copy(p, four / p.name)
+    out = base / "out"
+    first = build(four, out, "0.1.0")
+    second = build(RAW, out, "0.1.1")
+    again = build(RAW, base / "again", "0.1.1")
+    return first, second, again

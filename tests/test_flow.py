@@ -20,7 +20,7 @@ def test_release_flow_builds_a_scored_release(prefect_server, tmp_path):
     assert names == {"MANIFEST.json", "README.md", "SHA256SUMS", "data/train-00000-of-00001.parquet",
                      "jsonl/train-00000-of-00001.jsonl.gz", "rejects/rejects.parquet",
                      "removed_lines/removed_lines.parquet", "changes.json", "croissant.json", "report.html",
-                     "LICENSE.md"}
+                     "LICENSE.md", "validation/release.json"}
     assert pq.read_table(rel / "data/train-00000-of-00001.parquet").num_rows == 5
     out = subprocess.run([sys.executable, str(score_script()), str(rel), "--gold", str(gold_dir())],
                          capture_output=True, text=True, check=True).stdout

@@ -15,54 +15,23 @@ import sys
 import threading
 
 import pyarrow as pa
+import pyarrow.parquet
 import pytest
-from conftest import RAW, ROOT
+from conftest import RAW, ROOT, build
 
-from jingwen import shards
-from jingwen.document import DEFAULT_LIMITS
-from jingwen.release.card import DEFAULT_CARD, CardInfo, load_card_info
+from jingwen.release.card import load_card_info
+from jingwen.release.croissant import CONTEXT
 from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
 from jingwen.release.writer import write_release
 from jingwen.schema import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, rejects_table, schema_fingerprint
-from jingwen.validation import load_suites
 
 DATA_FILES = ("data/train-00000-of-00001.parquet", "jsonl/train-00000-of-00001.jsonl.gz",
               "rejects/rejects.parquet", "removed_lines/removed_lines.parquet")
 
 
-def build(raw: pathlib.Path, out: pathlib.Path, version: str, card: CardInfo = DEFAULT_CARD) -> pathlib.Path:
-    """A release of ``raw`` through the flow's shard stages, without Prefect."""
-    work = out / f".work-{version}"
-    work.mkdir(parents=True)
-    files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
-    prepared = shards.prepare(str(raw), files, str(work), 0, DEFAULT_LIMITS)
-    sketch = shards.merge_sketches([prepared.paths["sketch"]], str(work / "lines.npz"))
-    finished = shards.finish(prepared.paths["prepared"], sketch, str(work), 0, DEFAULT_LIMITS)
-    validated = shards.validate(finished.paths["records"], str(work), 0, load_suites())
-    write_release(out, version, [validated.paths["records"]], shards.read_rejects([prepared, finished, validated]),
-                  [finished.paths["removed"]], {"expectations": validated.validation}, raw_root=raw, card=card)
-    shutil.rmtree(work)
-    return out / version
-
-
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory):
-    """0.1.0 of four samples, 0.1.1 of all five, and 0.1.1 again in another folder."""
-    base = tmp_path_factory.mktemp("releases")
-    four = base / "raw4"
-    four.mkdir()
-    for p in sorted(RAW.glob("*.txt"))[:4]:
-        shutil.copy(p, four / p.name)
-    out = base / "out"
-    first = build(four, out, "0.1.0")
-    second = build(RAW, out, "0.1.1")
-    again = build(RAW, base / "again", "0.1.1")
-    return first, second, again
-
-
 def test_same_input_same_bytes(releases):
     _, second, again = releases
-    for name in DATA_FILES:
+    for name in (*DATA_FILES, "validation/release.json", "croissant.json"):
         assert (second / name).read_bytes() == (again / name).read_bytes(), name
 
 
@@ -70,7 +39,7 @@ def test_layout_manifest_card_and_changes(releases):
     first, second, _ = releases
     names = {p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()}
     assert names == set(DATA_FILES) | {"MANIFEST.json", "README.md", "SHA256SUMS", "changes.json", "croissant.json",
-                                       "report.html", "LICENSE.md"}
+                                       "report.html", "LICENSE.md", "validation/release.json"}
     manifest = json.loads((second / "MANIFEST.json").read_text("utf-8"))
     assert manifest["counts"]["records"] == 5 and manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["changes"] == {"previous": "0.1.0", "added": 1, "removed": 0, "changed": 0, "unchanged": 4}
@@ -81,7 +50,7 @@ def test_layout_manifest_card_and_changes(releases):
     assert len(changes["added"]) == 1 and changes["removed"] == [] and changes["unchanged"] == 4
     card = (second / "README.md").read_text("utf-8")
     front = card.split("---")[1]
-    assert "config_name: default" in front and "path: data/train-*.parquet" in front
+    assert "config_name: records\n  default: true" in front and "path: data/train-*.parquet" in front
     assert "license:" in front and "- zh" in front and "size_categories" in front and "jsonl" not in front
     assert "1 added, 0 removed" in card and "## Changelog" in card
     out = subprocess.run([sys.executable, "-m", "jingwen.cli", "diff", str(first), str(second), "--ids"],
@@ -109,11 +78,15 @@ def test_the_default_card_is_honest_and_complete(releases):
     for section in ("## Sources", "## Personal information", "## Known limitations", "## Licence", "## Citation"):
         assert section in card.text, section
     assert "`author` column holds bylines" in card.text and "@misc{jingwen_zh_news," in card.text
-    info = DatasetInfosDict.from_dataset_card_data(card.data)["default"]
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    assert set(infos) == {"records", "rejects", "removed_lines"}
+    info = infos["records"]
     split = info.splits["train"]
     assert split.num_examples == 5 and split.num_bytes > 0 and info.dataset_size == split.num_bytes
     assert info.download_size == (second / "data/train-00000-of-00001.parquet").stat().st_size
     assert list(info.features) == [f.name for f in RECORD_SCHEMA]
+    assert infos["removed_lines"].splits["train"].num_examples > 0
+    assert [c["config_name"] for c in card.data.configs if c.get("default")] == ["records"]
 
 
 def test_card_options_are_what_the_card_says(tmp_path):
@@ -143,6 +116,21 @@ def test_card_options_are_what_the_card_says(tmp_path):
         load_card_info(str(config))
 
 
+def test_ids_are_checked_unique_over_the_whole_release(releases, tmp_path):
+    from jingwen.validation import TableExpectationFailed
+
+    result = json.loads((releases[1] / "validation" / "release.json").read_text("utf-8"))
+    assert result["success"] and result["suite_name"] == "release"
+    assert result["results"][0]["result"]["element_count"] == 5
+    manifest = json.loads((releases[1] / "MANIFEST.json").read_text("utf-8"))
+    assert {"id_unique", "release_id_unique"} <= {e["name"] for e in manifest["expectations"]}
+    assert 'href="validation/release.json"' in (releases[1] / "report.html").read_text("utf-8")
+    shard = releases[1] / "data" / "train-00000-of-00001.parquet"  # each shard valid, the same ids twice
+    with pytest.raises(TableExpectationFailed, match="release_id_unique"):
+        write_release(tmp_path, "0.2.0", [str(shard), str(shard)], rejects_table([]), [])
+    assert not list(tmp_path.iterdir())
+
+
 def test_schema_version_follows_the_schema():
     assert SCHEMA_FINGERPRINTS[SCHEMA_VERSION] == schema_fingerprint(RECORD_SCHEMA), \
         "the record schema changed: bump SCHEMA_VERSION (semver) and register its fingerprint"
@@ -155,35 +143,55 @@ def test_jsonl_is_utf8_not_escaped(releases):
     assert "\\u" not in line and "习近平" in line
 
 
-def test_croissant_validates(releases):
+def test_croissant_validates_typed_with_every_table(releases):
     import mlcroissant as mlc
+    from mlcroissant._src.core.rdf import make_context
 
     dataset = mlc.Dataset(jsonld=str(releases[1] / "croissant.json"))
-    assert dataset.metadata.name == "jingwen-zh-news"
+    assert not dataset.metadata.issues.warnings and not dataset.metadata.issues.errors
+    assert CONTEXT == make_context(dataset.metadata.ctx) and dataset.metadata.ctx.is_v1_1()
+    assert dataset.metadata.cite_as.startswith("@misc{jingwen_zh_news")
     records = list(dataset.records("records"))
     assert len(records) == 5
+    dated = next(r for r in records if r["records/published_precision"] == b"datetime")
+    assert dated["records/published_at"].tz is not None
+    assert {"records/repairs/kind", "records/repairs/count"} <= set(dated["records/repairs"][0])
+    assert len(list(dataset.records("removed_lines"))) == pa.parquet.read_metadata(
+        releases[1] / "removed_lines" / "removed_lines.parquet").num_rows
+    assert list(dataset.records("rejects")) == []
+    fields = {f["name"]: f for f in json.loads((releases[1] / "croissant.json").read_text("utf-8"))
+              ["recordSet"][0]["field"]}
+    assert fields["published_at"]["dataType"] == "sc:DateTime" and fields["published_date"]["dataType"] == "sc:Date"
 
 
-def test_four_loaders_read_the_release(releases, tmp_path, monkeypatch):
+def test_four_loaders_read_the_same_types(releases, tmp_path, monkeypatch):
     release = releases[1]
     import duckdb
     import pandas as pd
     import polars as pl
 
-    assert len(pd.read_parquet(release / "data")) == 5
-    assert pl.read_parquet(str(release / "data" / "*.parquet")).height == 5
-    assert duckdb.sql(f"SELECT count(*) FROM '{release}/data/*.parquet'").fetchall() == [(5,)]
+    frame = pd.read_parquet(release / "data")
+    assert len(frame) == 5 and str(frame["published_at"].dtype) == "datetime64[ms, Asia/Shanghai]"
+    assert pl.read_parquet(str(release / "data" / "*.parquet")).schema["published_at"] == \
+        pl.Datetime("ms", "Asia/Shanghai")
+    assert duckdb.sql(f"SELECT count(*), typeof(any_value(published_at)), typeof(any_value(published_date)) "
+                      f"FROM '{release}/data/*.parquet'").fetchall() == [(5, "TIMESTAMP WITH TIME ZONE", "DATE")]
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     import datasets
+    from huggingface_hub import DatasetCard
 
     cache = str(tmp_path / "hf")
+    features = datasets.DatasetInfo._from_yaml_dict(
+        DatasetCard.load(release / "README.md").data["dataset_info"][0]).features  # records
     from_parquet = datasets.load_dataset("parquet", data_files=str(release / "data" / "*.parquet"),
                                          split="train", cache_dir=cache)
-    from_json = datasets.load_dataset("json", data_files=str(release / "jsonl" / "*.jsonl.gz"),
+    from_json = datasets.load_dataset("json", data_files=str(release / "jsonl" / "*.jsonl.gz"), features=features,
                                       split="train", cache_dir=cache)
     assert from_parquet.num_rows == from_json.num_rows == 5
-    assert sorted(from_parquet["id"]) == sorted(from_json["id"])
+    parquet_schema = pa.parquet.read_schema(release / "data" / "train-00000-of-00001.parquet")
+    assert from_json.data.table.schema.remove_metadata() == parquet_schema.remove_metadata() == RECORD_SCHEMA
+    assert from_json.data.table.drop_columns([]).to_pylist() == from_parquet.data.table.to_pylist()
 
 
 def test_verify_catches_a_flipped_byte(releases, tmp_path):

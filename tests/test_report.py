@@ -10,8 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import RAW
-from test_release import build
+from conftest import RAW, build
 from websockets.sync.client import connect
 
 from jingwen.cli import main
@@ -29,14 +28,17 @@ def release(tmp_path_factory):
 def test_every_release_has_a_self_contained_report(release):
     page = (release / "report.html").read_text("utf-8")
     assert "report.html" in (release / "SHA256SUMS").read_text("utf-8")
-    assert not re.search(r"""(?:src|href|action)\s*=|url\(|@import|<script|<link""", page, re.I)
+    link = '<a href="validation/release.json">'  # the one link: a file of the release, never loaded
+    assert page.count(link) == 1 and (release / "validation" / "release.json").is_file()
+    assert not re.search(r"""(?:src|href|action)\s*=|url\(|@import|<script|<link""", page.replace(link, ""), re.I)
     for title in ("Repairs by kind", "Lines cut by reason", "Rejected files by reason", "Document length",
                   "Documents per source", "Documents per month", "Expectations", "Changes", "raw beside cleaned"):
         assert title in page
     assert page.count("<svg") == 5  # five charts; "no rejects" instead of the sixth
     assert "traditional_to_simplified" in page and "人民日报" in page
     assert page.count('<div class="pair">') == 3 and "<del>" in page and "<ins>" in page
-    assert page.count('class="pass"') == 23
+    expectations = json.loads((release / "MANIFEST.json").read_text("utf-8"))["expectations"]
+    assert page.count('class="pass"') == len(expectations) and "release_id_unique" in page
 
 
 def test_highlight_marks_what_changed():

@@ -21,7 +21,10 @@ from dataclasses import dataclass
 import pyarrow as pa
 import yaml
 
-_HF_TYPES = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool"}
+from jingwen.schema import REJECT_COLUMNS, REMOVED_COLUMNS, SCHEMA_CHANGES, TIMESTAMP
+
+_HF_TYPES = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool", pa.date32(): "date32",
+             TIMESTAMP: str(TIMESTAMP)}
 LICENSE_FILE = "LICENSE.md"
 LICENSE_TEXT = """\
 # Licence
@@ -45,7 +48,8 @@ KNOWN_LIMITATIONS = [
     "boilerplate lines are cut. Expect some boilerplate left in and some paragraphs missing.",
     "Metadata is the weakest part: on the devset, titles 5 of 5, authors 3 of 4, dates 11 of 12 and sources "
     "10 of 12 are right. A null field means it was not found, not that the page had none.",
-    "`published_at` is a string (ISO 8601 with `+08:00`, or a date alone), not a typed timestamp.",
+    "Where a page gives only a date (or a month), `published_at` is the start of that day (or month) in "
+    "Beijing time: read `published_precision` before comparing times.",
     "Near duplicates are marked, not removed: weight rows by `1/dup_cluster_size` to count each story once.",
     "Where encoding damage destroyed bytes, the repair guesses them (`lost_byte_restored`, `lost_char_guessed` "
     "in `repairs`); `lost_chars` counts the characters that could not be recovered.",
@@ -139,10 +143,16 @@ def _feature(name: str, typ: pa.DataType) -> dict:
     return {"name": name, "dtype": _HF_TYPES[typ]}
 
 
+#: The card's configs: the table, where its Parquet files are (only Parquet: a JSONL
+#: config beside a Parquet one breaks on the Hub). ``records`` is the default.
+CONFIGS = {"records": "data/train-*.parquet", "rejects": "rejects/*.parquet",
+           "removed_lines": "removed_lines/*.parquet"}
+
+
 def front_matter(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> dict:
     """The card's YAML metadata as a dict."""
     info = CardInfo(**manifest["card"])
-    sizes = manifest["dataset_info"]
+    tables = {"records": columns, "rejects": REJECT_COLUMNS, "removed_lines": REMOVED_COLUMNS}
     meta: dict = {"language": ["zh"], "license": info.license}
     if info.license == "other":
         meta |= {"license_name": info.license_name, "license_link": info.license_url}
@@ -150,14 +160,15 @@ def front_matter(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) ->
         "pretty_name": info.pretty_name,
         "size_categories": [_size_category(manifest["counts"]["records"])],
         "task_categories": ["text-generation"],
-        "configs": [{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*.parquet"}]}],
-        "dataset_info": {
-            "features": [_feature(name, typ) for name, typ, _ in columns],
-            "splits": [{"name": "train", "num_bytes": sizes["num_bytes"],
-                        "num_examples": manifest["counts"]["records"]}],
+        "configs": [{"config_name": name, **({"default": True} if name == "records" else {}),
+                     "data_files": [{"split": "train", "path": path}]} for name, path in CONFIGS.items()],
+        "dataset_info": [{
+            "config_name": name,
+            "features": [_feature(n, t) for n, t, _ in tables[name]],
+            "splits": [{"name": "train", "num_bytes": sizes["num_bytes"], "num_examples": sizes["rows"]}],
             "download_size": sizes["download_size"],
             "dataset_size": sizes["num_bytes"],
-        },
+        } for name, sizes in manifest["dataset_info"].items()],
     }
 
 
@@ -172,6 +183,12 @@ def _changes_line(c: dict) -> str:
         return "First release."
     return (f"Against {c['previous']}: {c['added']} added, {c['removed']} removed, {c['changed']} changed, "
             f"{c['unchanged']} unchanged (ids in `changes.json`).")
+
+
+def _changelog_line(e: dict) -> str:
+    schema = f" (schema {e['schema_version']})" if "schema_version" in e else ""
+    return (f"- {e['date']}: {e['version']}{schema}: {e['records']} records, {e['rejects']} rejects; "
+            f"{e.get('added', 0)} added, {e.get('removed', 0)} removed, {e.get('changed', 0)} changed")
 
 
 def _licence_section(info: CardInfo) -> list[str]:
@@ -208,12 +225,14 @@ def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> 
         "",
         "## Files",
         "",
-        "- `data/*.parquet`: the records (the dataset's only config).",
+        "- `data/*.parquet`: the records (config `records`, the default).",
         "- `jsonl/*.jsonl.gz`: the same rows as JSON lines (UTF-8, not escaped), for tools without Parquet.",
-        "- `rejects/rejects.parquet`: raw files that did not become records, with the reason.",
-        "- `removed_lines/removed_lines.parquet`: every line cut from a record, with the reason.",
+        "- `rejects/rejects.parquet`: raw files that did not become records, with the reason (config `rejects`).",
+        "- `removed_lines/removed_lines.parquet`: every line cut from a record, with the reason (config "
+        "`removed_lines`).",
         "- `changes.json`: the ids added, removed and changed since the previous release.",
         "- `croissant.json`: the dataset in MLCommons Croissant.",
+        "- `validation/release.json`: Great Expectations' validation result of the checks over the whole release.",
         "- `report.html`: one offline page with charts of repairs, cuts, rejects, lengths, sources and months, "
         "every expectation's result, the changes, and examples of raw beside cleaned text.",
         "- `MANIFEST.json`: counts, checksums and row counts of every file; `SHA256SUMS`: `sha256sum -c`.",
@@ -272,15 +291,17 @@ def render_card(manifest: dict, columns: list[tuple[str, pa.DataType, str]]) -> 
         "|---|---|---|",
         *[f"| `{name}` | {typ} | {desc} |" for name, typ, desc in columns],
         "",
+        "Schema versions (a column added: minor; a column removed or retyped: major):",
+        "",
+        *[f"- {version}: {change}" for version, change in reversed(SCHEMA_CHANGES.items())],
+        "",
         "## Changes since the previous release",
         "",
         _changes_line(manifest.get("changes") or {}),
         "",
         "## Changelog",
         "",
-        *[f"- {e['date']}: {e['version']}: {e['records']} records, {e['rejects']} rejects; "
-          f"{e.get('added', 0)} added, {e.get('removed', 0)} removed, {e.get('changed', 0)} changed"
-          for e in reversed(manifest.get("changelog", []))],
+        *[_changelog_line(e) for e in reversed(manifest.get("changelog", []))],
         "",
     ]
     return "\n".join(lines)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from jingwen.release import signing
+from jingwen.release import hub, signing
 from jingwen.release.signing import SIG, SignatureError
 from jingwen.release.versions import parse_version, sha256_file
 
@@ -172,7 +172,8 @@ def _fs(url: str):
 def publish(release: pathlib.Path, dest: str, sign: pathlib.Path | None = None) -> str:
     """Copy a verified release to ``dest``; return its URL there. With ``sign`` (a
     private key file) the copy gets ``SHA256SUMS.sig``; without it, a signature the
-    release already has is copied."""
+    release already has is copied. A git repository or ``hf://datasets/ORG/NAME``
+    gets the version as its whole tree, and a tag (:mod:`jingwen.release.hub`)."""
     problems = verify(release)
     if problems:
         raise ReleaseError("will not publish a release that does not verify: " +
@@ -185,6 +186,12 @@ def publish(release: pathlib.Path, dest: str, sign: pathlib.Path | None = None) 
     sig = signing.sign(sums, signing.load_private(sign)) if sign else None
     if sig is None and (release / SIG).is_file():
         sig = (release / SIG).read_bytes()
+    if hub.is_hub(dest) or hub.is_git(dest):
+        files = hub.files_of(release, sorted(parse_sums(text_of(sums, SUMS))), sig)
+        try:
+            return (hub.publish_hub if hub.is_hub(dest) else hub.publish_git)(dest, manifest, files)
+        except hub.HubError as exc:
+            raise ReleaseError(str(exc)) from None
     fs, root = _fs(dest)
     target = f"{root}/{version}"
     if fs.exists(f"{target}/{SUMS}"):

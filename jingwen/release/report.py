@@ -145,7 +145,9 @@ def _expectations(results: list[dict]) -> str:
              '<span class="pass">pass</span>' if r["success"] else '<span class="fail">fail</span>',
              f'{r["unexpected"]:,}'] for r in results]
     failed = sum(not r["success"] for r in results)
-    return (f"<p>{len(results)} expectations, {failed} failed (failing rows are rejected, see above).</p>"
+    return (f"<p>{len(results)} expectations, {failed} failed (failing rows are rejected, see above). "
+            'Great Expectations\' result of the checks over the whole release (the <code>release</code> '
+            'checkpoint): <a href="validation/release.json">validation/release.json</a>.</p>'
             + _table(["expectation", "type", "result", "failing rows"], rows, {3}))
 
 

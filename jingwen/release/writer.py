@@ -14,6 +14,7 @@ Layout (Hugging Face conventions)::
       rejects/rejects.parquet               raw_file, reason, detail
       removed_lines/removed_lines.parquet   id, raw_file, line, reason, text
       changes.json                          ids added, removed, changed since the previous release
+      validation/release.json               GX validation result of the whole release (ids unique)
       croissant.json                        MLCommons Croissant description
       MANIFEST.json  README.md  SHA256SUMS
       LICENSE.md                            with the default licence of the card only
@@ -38,7 +39,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from jingwen.raw import raw_text
-from jingwen.release.card import DEFAULT_CARD, LICENSE_FILE, LICENSE_TEXT, CardInfo, render_card
+from jingwen.release.card import CONFIGS, DEFAULT_CARD, LICENSE_FILE, LICENSE_TEXT, CardInfo, render_card
 from jingwen.release.changes import Changes, compare, digests
 from jingwen.release.croissant import render_croissant
 from jingwen.release.report import length_bin, profile_counts, render_report
@@ -51,11 +52,14 @@ from jingwen.schema import (
     REMOVED_SCHEMA,
     SCHEMA_VERSION,
     TEXT_COLUMNS,
+    json_row,
 )
+from jingwen.validation import check_release
 
 SHARD_TARGET_BYTES = 128 * 1024 * 1024   # uncompressed records per data shard (one in memory at a time)
 ROW_GROUP_TARGET_BYTES = 100 * 1024 * 1024
 EXAMPLES = 3  # documents shown raw beside cleaned in report.html
+VALIDATION_FILE = "validation/release.json"  # GX's result of the release checkpoint
 
 def _parquet_writer(path: pathlib.Path, schema: pa.Schema, text_columns: Iterable[str]) -> pq.ParquetWriter:
     stats = [f.name for f in schema if f.name not in set(text_columns)]
@@ -165,7 +169,7 @@ class _Profile:
         for n in shard.column("n_chars").to_pylist():
             self.lengths[length_bin(n or 0)] += 1
         self.sources.update(s or "unknown" for s in shard.column("source").to_pylist())
-        self.months.update((d or "")[:7] or "unknown" for d in shard.column("published_at").to_pylist())
+        self.months.update(d.isoformat()[:7] if d else "unknown" for d in shard.column("published_date").to_pylist())
         repairs, cuts = shard.column("repairs").to_pylist(), shard.column("cuts").to_pylist()
         for counter, lists, key in ((self.repairs, repairs, "kind"), (self.cuts, cuts, "reason")):
             for items in lists:
@@ -219,7 +223,7 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
         record_parts = _partition(record_paths, RECORD_SCHEMA, buckets, parts / "records")
         removed_parts = _partition(removed_paths, REMOVED_SCHEMA, buckets, parts / "removed")
         files: list[dict] = []
-        digests_new, records, removed, num_bytes = [], 0, 0, 0
+        digests_new, records, removed, num_bytes, removed_bytes = [], 0, 0, 0, 0
         profile = _Profile()
         removed_path = tmp / "removed_lines" / "removed_lines.parquet"
         removed_path.parent.mkdir(parents=True)
@@ -229,7 +233,7 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
                 name = f"train-{k:05d}-of-{buckets:05d}"
                 pq_path, jsonl_path = tmp / "data" / f"{name}.parquet", tmp / "jsonl" / f"{name}.jsonl.gz"
                 write_table(pq_path, shard, TEXT_COLUMNS)
-                _jsonl_gz(jsonl_path, (row for batch in shard.to_batches(max_chunksize=1000)
+                _jsonl_gz(jsonl_path, (json_row(row) for batch in shard.to_batches(max_chunksize=1000)
                                        for row in batch.to_pylist()))
                 files += [_file_entry(tmp, pq_path, shard.num_rows), _file_entry(tmp, jsonl_path, shard.num_rows)]
                 profile.add(shard)
@@ -241,7 +245,12 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
                 if lines.num_rows:
                     removed_writer.write_table(lines, row_group_size=_rows_per_group(lines))
                 removed += lines.num_rows
+                removed_bytes += lines.nbytes
         shutil.rmtree(parts)
+        checked = check_release(tmp / "data")  # ids unique over every data file, not one shard
+        (tmp / VALIDATION_FILE).parent.mkdir()
+        (tmp / VALIDATION_FILE).write_text(json.dumps(checked, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        files.append(_file_entry(tmp, tmp / VALIDATION_FILE, None))
         rejects = rejects.sort_by([("raw_file", "ascending")]).cast(REJECT_SCHEMA)
         write_table(tmp / "rejects" / "rejects.parquet", rejects, ("detail",))
         files += [_file_entry(tmp, tmp / "rejects" / "rejects.parquet", rejects.num_rows),
@@ -257,9 +266,10 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
             rejects_by_reason=dict(sorted(Counter(rejects.column("reason").to_pylist()).items())),
             repairs_by_kind=dict(sorted(profile.repairs.items())), cuts_by_reason=dict(sorted(profile.cuts.items())),
             extra={**(manifest_extra or {}),
+                   "expectations": (manifest_extra or {}).get("expectations", []) + _summaries(checked),
                    "profile": profile_counts(profile.lengths, profile.sources, profile.months),
-                   "dataset_info": {"num_bytes": num_bytes, "download_size": sum(
-                       f["bytes"] for f in files if f["path"].startswith("data/"))}})
+                   "dataset_info": _dataset_info(files, {"records": num_bytes, "rejects": rejects.nbytes,
+                                                                          "removed_lines": removed_bytes})})
         if card.writes_license_file:
             (tmp / LICENSE_FILE).write_text(LICENSE_TEXT, "utf-8")
         manifest = _manifest(summary, files, changes, _changelog(previous), card)
@@ -274,6 +284,23 @@ def write_release(out_dir: pathlib.Path, version: str, record_paths: list[str], 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
+
+
+def _summaries(result: dict) -> list[dict]:
+    """The manifest's line per expectation of a GX validation result."""
+    return [{"name": r["expectation_config"]["meta"]["name"], "type": r["expectation_config"]["type"],
+             "success": r["success"], "unexpected": r["result"].get("unexpected_count") or 0}
+            for r in result["results"]]
+
+
+def _dataset_info(files: list[dict], in_memory: dict[str, int]) -> dict:
+    """Per config of the card: rows, bytes in memory (Arrow) and bytes of its Parquet files."""
+    info = {}
+    for name, pattern in CONFIGS.items():
+        parquet = [f for f in files if pathlib.PurePosixPath(f["path"]).match(pattern)]
+        info[name] = {"rows": sum(f["rows"] for f in parquet), "num_bytes": in_memory[name],
+                      "download_size": sum(f["bytes"] for f in parquet)}
+    return info
 
 
 def _file_entry(root: pathlib.Path, path: pathlib.Path, rows: int | None) -> dict:
@@ -303,7 +330,8 @@ def _changelog(previous: pathlib.Path | None) -> list[dict]:
 def _manifest(summary: ReleaseSummary, files: list[dict], changes: Changes, history: list[dict],
               card: CardInfo) -> dict:
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    entry = {"version": summary.version, "date": created[:10], "records": summary.records,
+    entry = {"version": summary.version, "date": created[:10], "schema_version": SCHEMA_VERSION,
+             "records": summary.records,
              "rejects": summary.rejects, **{k: v for k, v in changes.counts().items() if k != "previous"}}
     return {
         "name": card.name,
