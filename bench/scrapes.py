@@ -25,6 +25,9 @@ entities               4%    numeric entities and zero-width characters
 misaligned             1%    one line of a GBK file with a byte lost
 spam_tail              5%    trailing spam lines after the article
 republished            4%    another document's article under this site's boilerplate
+devset                 8%    a real scrape of ../shared/devset/raw as found (its encoding,
+                             damage, boilerplate), a numbered line added; only where
+                             that folder exists (``--devset``), else these go to clean
 ====================  =====  ============================================
 """
 from __future__ import annotations
@@ -46,7 +49,8 @@ from repair_bench import _pinyin_mirror, entities_and_invisibles, misaligned  # 
 
 KINDS = [("clean", 32), ("ascii_punctuation", 14), ("indented", 8), ("gbk", 15), ("traditional", 6),
          ("big5", 3), ("pinyin_mirror", 6), ("utf8_as_gbk", 2), ("entities", 4), ("misaligned", 1),
-         ("spam_tail", 5), ("republished", 4)]
+         ("spam_tail", 5), ("republished", 4), ("devset", 8)]
+DEVSET = HERE.parent.parent / "shared" / "devset" / "raw"
 NAMES = ["王晓东", "李明", "张伟", "刘佳", "陈静", "杨帆", "赵丽", "黄磊", "周婷", "吴刚", "徐留平", "齐静"]
 SPAM = ["点击领取新人红包，最高888元！", "加微信 abc123 了解更多赚钱项目", "【广告】低息贷款，当天到账，详询客服",
         "扫码关注公众号，每天免费领取资料"]
@@ -131,15 +135,24 @@ def _damage(kind: str, rng: random.Random, lines: list[str]) -> tuple[bytes, str
     return text.encode("utf-8"), ".txt"
 
 
-def generate(out: pathlib.Path, n: int = 20_000, seed: int = 1) -> dict[str, int]:
+def generate(out: pathlib.Path, n: int = 20_000, seed: int = 1, devset: pathlib.Path | None = DEVSET) -> dict[str, int]:
     """Write ``n`` raw files under ``out`` (one folder per site); returns the count per kind."""
     rng = random.Random(seed)
     templates, articles = Templates(), Articles()
+    real = sorted(p for p in devset.iterdir() if p.is_file()) if devset and devset.is_dir() else []
     kinds, weights = zip(*KINDS)
     counts: dict[str, int] = {}
     written: list[tuple[str, list[str]]] = []
     for i in range(n):
         kind = rng.choices(kinds, weights)[0]
+        if kind == "devset" and real:
+            page = rng.choice(real)
+            folder = out / "devset"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{i:07d}_{page.name}").write_bytes(page.read_bytes() + f"\nNo. {i}\n".encode("ascii"))
+            counts[kind] = counts.get(kind, 0) + 1
+            continue
+        kind = "clean" if kind == "devset" else kind
         title, body = articles.take(rng)
         if kind == "republished" and written:
             title, body = rng.choice(written)
@@ -162,9 +175,11 @@ def main() -> None:
     ap.add_argument("out", type=pathlib.Path)
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--devset", type=pathlib.Path, default=DEVSET,
+                    help="folder of real raw scrapes mixed in as found (default: ../shared/devset/raw, if present)")
     args = ap.parse_args()
     started = time.monotonic()
-    counts = generate(args.out, args.n, args.seed)
+    counts = generate(args.out, args.n, args.seed, args.devset)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"{args.n} documents, {size / 1e6:.1f} MB in {args.out} ({time.monotonic() - started:.1f} s): "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -1,7 +1,7 @@
 """Speed benchmark: the pure core, `jingwen run` end to end, a rerun, peak memory,
 and the naive ftfy + OpenCC loop users would write instead.
 
-usage: python bench/speed_bench.py [--n 20000] [--sample 2000] [--corpus DIR] [--workdir DIR]
+usage: python bench/speed_bench.py [--n 20000] [--sample 2000] [--corpus DIR] [--workdir DIR] [--profile]
 
 Generates --n realistic raw scrapes with bench/scrapes.py (UTF-8, GBK and Big5
 files; the samples' kinds of damage and boilerplate), unless --corpus names a
@@ -16,7 +16,9 @@ folder of them already. Then, in one run on one machine:
   start apart, the stages, documents/s and MB/s excluding startup;
 * the same command again with nothing new (up to date; nothing written);
 * peak memory: the largest process and the whole process tree (sampled from
-  /proc every 0.2 s).
+  /proc every 0.2 s);
+* the five samples of raw/: `jingwen clean`, and `jingwen run` twice;
+* with --profile, pyinstrument's profile of the core on the sample.
 """
 from __future__ import annotations
 
@@ -137,11 +139,11 @@ def _role(pid: int, root: int) -> str:
     return cmd[:40]
 
 
-def jingwen_run(raw: pathlib.Path, out: pathlib.Path) -> dict:
+def jingwen_run(raw: pathlib.Path, out: pathlib.Path, *more: str) -> dict:
     """`jingwen run` as a user runs it; its wall time, memory and summary."""
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
     started = time.monotonic()
-    proc = subprocess.Popen([str(BIN / "jingwen"), "run", "--raw", str(raw), "--out", str(out)], env=env,
+    proc = subprocess.Popen([str(BIN / "jingwen"), "run", "--raw", str(raw), "--out", str(out), *more], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(proc.pid)
     memory.start()
@@ -152,6 +154,37 @@ def jingwen_run(raw: pathlib.Path, out: pathlib.Path) -> dict:
         raise SystemExit(f"jingwen run failed ({proc.returncode}):\n{stderr}")
     return {"wall": wall, "largest_rss": memory.largest, "tree_rss": memory.total, "stdout": stdout,
             "by_role": memory.by_role()}
+
+
+def samples(work: pathlib.Path) -> list[tuple[str, str]]:
+    """The five samples of raw/: `jingwen clean` and `jingwen run` (into a new folder, then
+    a second run making a new version, which reuses the first one's cleaned documents)."""
+    raw = HERE.parent / "raw"
+    started = time.monotonic()
+    subprocess.run([str(BIN / "jingwen"), "clean", *map(str, sorted(raw.glob("*.txt")))], check=True,
+                   stdout=subprocess.DEVNULL)
+    clean = time.monotonic() - started
+    first = jingwen_run(raw, work / "samples")
+    second = jingwen_run(raw, work / "samples", "--version", "9.9.9")
+    return [("`jingwen clean` on the five samples, wall", f"{clean:.1f} s"),
+            ("`jingwen run` on the five samples, wall (new output folder)", f"{first['wall']:.1f} s"),
+            ("  the same, a second run (a new version; cleaned documents reused)", f"{second['wall']:.1f} s")]
+
+
+def profile(paths: list[pathlib.Path], root: pathlib.Path) -> str:
+    """pyinstrument's profile of the core on ``paths`` (one core, models loaded first)."""
+    from pyinstrument import Profiler
+
+    from jingwen.document import clean
+    from jingwen.repair import charlm, pinyin
+
+    charlm.model()
+    pinyin.load()
+    blobs = [(p.read_bytes(), p.relative_to(root).as_posix()) for p in paths]
+    with Profiler(interval=0.002) as profiler:
+        for raw, name in blobs:
+            clean(raw, name)
+    return profiler.output_text(unicode=True, show_all=False, short_mode=False)
 
 
 def _flow_seconds(stdout: str) -> float:
@@ -169,6 +202,7 @@ def main() -> None:
                     help="documents for the single-core core and naive loops (default: 2000)")
     ap.add_argument("--corpus", type=pathlib.Path, help="use this folder of raw files instead of generating one")
     ap.add_argument("--workdir", type=pathlib.Path, help="where the corpus and output go (default: a temporary folder)")
+    ap.add_argument("--profile", action="store_true", help="also print pyinstrument's profile of the core")
     args = ap.parse_args()
 
     work = args.workdir or pathlib.Path(tempfile.mkdtemp(prefix="jingwen-bench-"))
@@ -193,12 +227,12 @@ def main() -> None:
     working = flow_seconds - stages.get("start_workers", 0)
     again = jingwen_run(raw, out)
 
-    rows = [
+    rows = [*samples(work),
         ("core, one core (clean_document)", f"{core_docs:,.0f} docs/s, {core_mb:.2f} MB/s"),
         ("naive loop, one core (chardet + ftfy.fix_text + OpenCC t2s)", f"{naive_docs:,.0f} docs/s"),
         ("core / naive", f"{core_docs / naive_docs:.1f}x"),
         ("`jingwen run`, wall", f"{first['wall']:.1f} s"),
-        ("  Prefect's temporary server start and stop", f"{first['wall'] - flow_seconds:.1f} s"),
+        ("  Prefect's start and stop, imports", f"{first['wall'] - flow_seconds:.1f} s"),
         ("  worker processes' start", f"{stages.get('start_workers', 0):.1f} s"),
         ("  the work (flow minus worker start)", f"{working:.1f} s"),
         ("`jingwen run` excluding startup", f"{len(paths) / working:,.0f} docs/s, {megabytes / working:.2f} MB/s "
@@ -218,6 +252,8 @@ def main() -> None:
     print("\nstages of the full run (s): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
     print("peak RSS by process: " + first["by_role"])
     print(first["stdout"].splitlines()[0])
+    if args.profile:
+        print("\n" + profile(sample, raw))
 
 
 if __name__ == "__main__":

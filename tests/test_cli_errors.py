@@ -51,7 +51,7 @@ def test_run_on_a_full_disk(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # no server started for this run
     monkeypatch.setitem(sys.modules, "jingwen.flows.release_flow", flow)
     monkeypatch.setitem(sys.modules, "jingwen.validation", types.SimpleNamespace(
-        TableExpectationFailed=ValueError, SuitesError=ValueError, load_suites=lambda: []))
+        TableExpectationFailed=ValueError, SuitesError=ValueError, load_suites=lambda: [], load_gx=lambda: None))
     code, err = run(capsys, "run", "--raw", ROOT / "raw", "--out", tmp_path, "--version", "0.1.0", notices=1)
     assert code == 1 and err.startswith("jingwen run: No space left on device: ")
 

@@ -82,6 +82,6 @@ def test_a_dask_cluster_writes_the_same_release(prefect_server, cluster, tmp_pat
 
     with Client(cluster, timeout=60) as client:
         ran = client.run(lambda dask_worker: {str(e[0]).split("-")[0] for e in dask_worker.state.log})
-    shard_tasks = {"prepare_shard", "finish_shard", "validate_shard"}
+    shard_tasks = {"prepare_shard", "finish_shard"}  # validation runs in the flow's process
     assert set().union(*ran.values()) >= shard_tasks, ran
     assert len(ran) == 2 and all(kinds & shard_tasks for kinds in ran.values()), ran

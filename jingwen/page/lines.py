@@ -330,7 +330,8 @@ CUT_BELOW = 0.1
 KEEP_ABOVE = 0.5
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
 _FIRM = frozenset({TITLE, BYLINE, DATELINE, "spam", "frequent", "print_edition", "original_title", "end_mark"})
-_FUNCTION_CHARS = frozenset("的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如")
+_FUNCTION_CHARS_RE = re.compile("[的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如]")
+_ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
 
 def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -360,9 +361,9 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
             "log_length": np.log1p(ln.length), "han_share": ln.han_share, "sentence_punct": min(ln.sentence_punct, 5),
             "ends_sentence": float(bool(_SENTENCE_END_RE.search(t))),
             "punct_density": len(_ANY_PUNCT_RE.findall(t)) / length, "separators": min(ln.separators, 6),
-            "digit_share": sum(c.isdigit() for c in t) / length,
-            "latin_share": sum(c.isascii() and c.isalpha() for c in t) / length,
-            "function_chars": sum(c in _FUNCTION_CHARS for c in t) / max(1, ln.han),
+            "digit_share": sum(map(str.isdigit, t)) / length,
+            "latin_share": len(_ASCII_LETTER_RE.findall(t)) / length,
+            "function_chars": len(_FUNCTION_CHARS_RE.findall(t)) / max(1, ln.han),
             "prose": float(prose[i]), "title_shaped": float(headline[i]),
             "dateline_shaped": float(is_dateline(ln)),
             "byline_names": float(ln.length <= _SHORT and bool(metadata.byline_names(t))),
