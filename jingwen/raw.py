@@ -12,6 +12,7 @@ import json
 import os
 import pathlib
 import stat
+from typing import BinaryIO
 
 from jingwen.cache import pipeline_fingerprint
 from jingwen.document import DEFAULT_LIMITS, Limits
@@ -257,6 +258,14 @@ def read_file(path: str, limits: Limits) -> bytes | Reject:
     checks of :func:`read_raw`: opened non-blocking, read only if it is a regular file of
     at most ``max_bytes``. OSError when it cannot be opened."""
     return _read_descriptor(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), path, limits)
+
+
+def read_stdin(stream: BinaryIO, limits: Limits) -> bytes | Reject:
+    """Standard input (``jingwen clean -``), read up to ``max_bytes``; a reject when more comes."""
+    data = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        return Reject("-", "", "too_large", f"more than {limits.max_bytes} bytes on stdin (--max-bytes); not read")
+    return data
 
 
 def _read_descriptor(fd: int, raw_file: str, limits: Limits) -> bytes | Reject:
