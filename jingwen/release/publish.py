@@ -45,6 +45,7 @@ MANIFEST = "MANIFEST.json"
 _SUM_LINE_RE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 MAX_LISTING_BYTES = 16 << 20  # SHA256SUMS, MANIFEST.json and releases.json are never longer
+MAX_PATH_PARTS = 16  # folders in a path of a listing, at most (a release has two)
 MAX_UNSIZED_BYTES = 64 << 20  # a file MANIFEST.json gives no size for (README.md, report.html, ...)
 _RETRIES = 5
 _CHUNK = 1 << 20
@@ -63,11 +64,14 @@ class Problem:
 # -- checksums -----------------------------------------------------------------------
 
 def safe_relative(path: str) -> str:
-    """``path`` if it is a plain relative POSIX path inside a release, else ReleaseError."""
+    """``path`` if it is a plain relative POSIX path of a file inside a release (not the
+    release itself, no ``.``, ``..`` or empty parts, at most :data:`MAX_PATH_PARTS` deep),
+    else ReleaseError."""
     norm = posixpath.normpath(path)
     if (not path or path.startswith(("/", "\\")) or "\\" in path or ":" in path.split("/")[0]
-            or norm.startswith("..") or norm != path.rstrip("/") or "\x00" in path):
-        raise ReleaseError(f"refusing unsafe path {path!r} in a release listing")
+            or norm.startswith("..") or norm in (".", "") or norm != path or "\x00" in path
+            or norm.count("/") >= MAX_PATH_PARTS):
+        raise ReleaseError(f"refusing unsafe path {path[:200]!r} in a release listing")
     return norm
 
 
@@ -79,6 +83,16 @@ def text_of(data: bytes, name: str) -> str:
         raise ReleaseError(f"malformed {name}: not UTF-8 text (byte {exc.start})") from None
 
 
+def json_of(data: bytes, name: str):
+    """The JSON value in ``data``, else ReleaseError naming the listing ``name`` (also for
+    nesting too deep to parse)."""
+    try:
+        return json.loads(text_of(data, name))
+    except (ValueError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ReleaseError(f"malformed {name}: {why}") from None
+
+
 def parse_sums(text: str) -> dict[str, str]:
     """path -> sha256 from GNU ``sha256sum`` output, every path checked safe."""
     out: dict[str, str] = {}
@@ -88,7 +102,10 @@ def parse_sums(text: str) -> dict[str, str]:
         m = _SUM_LINE_RE.fullmatch(line)
         if not m:
             raise ReleaseError(f"malformed line in {SUMS}: {line[:80]!r}")
-        out[safe_relative(m.group(2))] = m.group(1)
+        path = safe_relative(m.group(2))
+        if path in out:
+            raise ReleaseError(f"{SUMS} lists {path!r} twice")
+        out[path] = m.group(1)
     if not out:
         raise ReleaseError(f"{SUMS} lists no files")
     return out
@@ -107,10 +124,7 @@ def read_listing(path: pathlib.Path) -> bytes:
 def parse_manifest(data: bytes) -> dict:
     """``MANIFEST.json``: an object whose ``files`` are objects with a safe ``path``, a
     ``sha256`` of 64 hex digits and a size ``bytes`` (an integer, 0 or more), else ReleaseError."""
-    try:
-        manifest = json.loads(text_of(data, MANIFEST))
-    except ValueError as exc:
-        raise ReleaseError(f"malformed {MANIFEST}: {exc}") from None
+    manifest = json_of(data, MANIFEST)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         raise ReleaseError(f"malformed {MANIFEST}: no list of files")
     for entry in manifest["files"]:
@@ -337,10 +351,7 @@ def _refuse_length(resp, have: int, cap: int, what: str) -> int | None:
 def parse_index(data: bytes) -> dict:
     """``releases.json``: an object whose ``releases`` are objects with a ``version``
     (entries with a version that is not X.Y.Z are dropped), else ReleaseError."""
-    try:
-        index = json.loads(text_of(data, INDEX))
-    except ValueError as exc:
-        raise ReleaseError(f"malformed {INDEX}: {exc}") from None
+    index = json_of(data, INDEX)
     entries = index.get("releases") if isinstance(index, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ReleaseError(f"malformed {INDEX}: no list of releases")
