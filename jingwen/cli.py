@@ -34,6 +34,7 @@ EPILOG_NOTIFY = """examples:
 """
 EPILOG_CLEAN = """examples:
   jingwen clean raw/000_1cf8922f1b3f8602.txt
+  curl -s https://example.org/page.txt | jingwen clean -
   jingwen clean raw/*.txt > records.jsonl
 """
 EPILOG_FIX = """examples:
@@ -101,9 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="print one cleaned record per raw file (JSON lines; no Prefect)",
                            description="Clean raw files with the pure core and print one JSON record (or reject) "
                                        "per file. Cross-document evidence is not available here. Only regular "
-                                       "files of at most 10 MB are read (a pipe or a device is a reject).",
+                                       "files (or '-', stdin) of at most --max-bytes are read; anything else "
+                                       "(a pipe, a device, a larger file) is one line on stderr and exit 1.",
                            epilog=EPILOG_CLEAN, formatter_class=argparse.RawDescriptionHelpFormatter)
-    clean.add_argument("files", nargs="+", metavar="FILE", help="raw files")
+    clean.add_argument("files", nargs="+", metavar="FILE", help="raw files ('-': standard input)")
+    clean.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,
+                       help="a larger file (or stdin) is not read: one line on stderr, exit 1 (default: %(default)s)")
     clean.add_argument("--removed", action="store_true", help="include the removed lines and their reasons")
 
     fix = sub.add_parser("fix", help="repair and normalize text lines from stdin (the ftfy of Chinese)",
@@ -112,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
                                      "punctuation, spacing. No boilerplate or metadata work.",
                          epilog=EPILOG_FIX, formatter_class=argparse.RawDescriptionHelpFormatter)
     fix.add_argument("--counts", action="store_true", help="print the edits by kind on stderr at the end")
+    fix.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,
+                     help="a longer line stops the run: one line on stderr, exit 1; the lines before it are "
+                          "written (default: %(default)s)")
 
     show = sub.add_parser("show", help="one record of a release: fields, repairs, removed lines, diff to raw",
                           description="Print one document of a release, found by id or raw file name: its "
@@ -174,7 +181,10 @@ def _parser() -> argparse.ArgumentParser:
     download = sub.add_parser("download", help="fetch and verify a published release",
                               description="Fetch a release from a folder, http(s):// (interrupted files resume) "
                                           "or s3:// into DIR/VERSION/, verifying every file against SHA256SUMS. "
-                                          "Without --version, the newest in SOURCE/releases.json.",
+                                          "Without --version, the newest in SOURCE/releases.json. Each file is "
+                                          "read only up to the size MANIFEST.json gives. Trusted keys: --trust, "
+                                          "or fingerprints in $JINGWEN_CONFIG (default "
+                                          "~/.config/jingwen/config.toml): [download] trust = [\"HEX64\"].",
                               epilog="examples:\n  jingwen download https://example.org/jingwen --to data\n"
                                      "  jingwen download s3://my-bucket/jingwen --version 0.1.0 --to data\n"
                                      "  jingwen download https://example.org/jingwen --to data "
@@ -184,7 +194,8 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--version")
     download.add_argument("--to", required=True, metavar="DIR")
     download.add_argument("--trust", metavar="PUBKEY",
-                          help="refuse the release unless SHA256SUMS.sig verifies with this public key")
+                          help="refuse the release unless SHA256SUMS.sig verifies with this public key (default: "
+                               "a key whose fingerprint the config file trusts, if it lists any)")
 
     keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing releases",
                             description="Write DIR/jingwen-release.key (private, mode 0600: keep it secret; "
@@ -380,17 +391,22 @@ def _print_summary(s: dict, seconds: float) -> None:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from jingwen.document import Reject, clean
-    from jingwen.raw import read_file
+    from jingwen.raw import read_file, read_stdin
 
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes)
     status = 0
     for name in args.files:
         try:
-            raw = read_file(name, DEFAULT_LIMITS)
+            raw = read_stdin(sys.stdin.buffer, limits) if name == "-" else read_file(name, limits)
         except OSError as exc:
             print(f"jingwen clean: cannot read {name}: {exc.strerror}", file=sys.stderr)
             status = 1
             continue
-        result, removed = (raw, []) if isinstance(raw, Reject) else clean(raw, name)
+        if isinstance(raw, Reject):  # not a regular file, or over --max-bytes: not read at all
+            print(f"jingwen clean: {name}: {raw.detail}", file=sys.stderr)
+            status = 1
+            continue
+        result, removed = clean(raw, name)
         row = dataclasses.asdict(result)
         if isinstance(result, Reject):
             row = {"reject": True, **row}
@@ -398,6 +414,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
             row["removed_lines"] = [dataclasses.asdict(r) for r in removed]
         print(json.dumps(row, ensure_ascii=False))
     return status
+
+
+class _LineTooLong(Exception):
+    pass
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
@@ -409,7 +429,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
     ends: list[str] = []  # each line's ending, written back as it came
 
     def read():
-        for raw in sys.stdin.buffer:
+        for number, raw in enumerate(iter(lambda: sys.stdin.buffer.readline(args.max_bytes + 1), b""), 1):
+            if len(raw) > args.max_bytes and not raw.endswith(b"\n"):
+                raise _LineTooLong(f"line {number} has more than {args.max_bytes} bytes (--max-bytes); stopped")
             ends.append("\n" if raw.endswith(b"\n") else "")
             body = raw.rstrip(b"\r\n")
             try:
@@ -417,9 +439,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
             except UnicodeDecodeError:
                 yield decode_bytes(body).text
 
-    for fixed, counts in fix_lines(read()):
-        total.update(counts)
-        out.write(fixed + ends.pop())
+    try:
+        for fixed, counts in fix_lines(read()):
+            total.update(counts)
+            out.write(fixed + ends.pop())
+    except _LineTooLong as exc:
+        out.flush()
+        print(f"jingwen fix: {exc}", file=sys.stderr)
+        return 1
     out.flush()
     if args.counts:
         print(json.dumps(dict(sorted(total.items())), ensure_ascii=False), file=sys.stderr)
@@ -431,6 +458,13 @@ def _trusted(path: str | None):
     from jingwen.release.signing import load_public
 
     return load_public(pathlib.Path(path)) if path else None
+
+
+def _download_trust(path: str | None):
+    """The public key of --trust, else the fingerprints the config file trusts, or None."""
+    from jingwen.release.signing import configured_trust
+
+    return _trusted(path) if path else configured_trust()
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -500,7 +534,7 @@ def cmd_download(args: argparse.Namespace) -> int:
     from jingwen.release.signing import SignatureError
 
     try:
-        trusted = _trusted(args.trust)
+        trusted = _download_trust(args.trust)
         path = download(args.source, pathlib.Path(args.to), args.version, trusted)
         note = signature(path, trusted)
     except (ReleaseError, SignatureError) as exc:
@@ -517,14 +551,15 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
-    from jingwen.release.signing import key_id, keygen, load_public
+    from jingwen.release.signing import config_path, fingerprint, key_id, keygen, load_public
 
     try:
         private, public = keygen(pathlib.Path(args.folder))
     except FileExistsError as exc:
         print(f"jingwen keygen: {exc}", file=sys.stderr)
         return 1
-    print(f"key {key_id(load_public(public))}\n  private: {private} (keep it secret)\n  public:  {public}")
+    print(f"key {key_id(load_public(public))}\n  private: {private} (keep it secret)\n  public:  {public}\n"
+          f"  fingerprint: {fingerprint(load_public(public))} (for [download] trust in {config_path()})")
     return 0
 
 

@@ -89,6 +89,13 @@ def _publish(args: argparse.Namespace) -> str | None:
 
 
 def _download(args: argparse.Namespace) -> str | None:
+    from jingwen.release.signing import SignatureError, configured_trust
+
+    try:
+        if not args.trust:
+            configured_trust()
+    except SignatureError as exc:
+        return str(exc)
     return _location(args.source, "SOURCE", HTTP) or _version(args.version)
 
 
@@ -97,6 +104,8 @@ CHECKS = {"run": _run, "serve": _serve, "publish": _publish, "download": _downlo
 
 def problem(args: argparse.Namespace) -> str | None:
     """The first thing wrong with the arguments of ``args.command``, as one line, or None."""
+    if getattr(args, "max_bytes", 1) < 1:
+        return f"--max-bytes must be at least 1, not {args.max_bytes}"
     check = CHECKS.get(args.command)
     return check(args) if check else None
 

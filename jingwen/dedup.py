@@ -47,13 +47,14 @@ def shingles(text: str) -> np.ndarray:
         return (windows * _POWERS).sum(axis=1)
 
 
-def signature(text: str) -> np.ndarray:
-    """The MinHash signature (64 × uint32) of a text."""
+def signature(text: str, permutations: int = PERMUTATIONS) -> np.ndarray:
+    """The MinHash signature (64 × uint32) of a text; its first ``permutations`` only, if fewer."""
     hashes = shingles(text)
-    sig = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    a, b = _A[:permutations], _B[:permutations]
+    sig = np.full(permutations, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for i in range(0, len(hashes), _CHUNK):
-            mixed = (_A * hashes[None, i:i + _CHUNK] + _B) >> np.uint64(32)
+            mixed = (a * hashes[None, i:i + _CHUNK] + b) >> np.uint64(32)
             sig = np.minimum(sig, mixed.min(axis=1))
     return sig.astype(np.uint32)
 

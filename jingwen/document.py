@@ -129,6 +129,10 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
     repairs: Counter = Counter()
     if decoded.lost:
         repairs["undecodable_bytes"] += decoded.lost
+    for i, ln in enumerate(raw_lines):  # formatting tags left in the text (a page's source keeps its others)
+        raw_lines[i], n = normalize.strip_tags(ln)
+        if n:
+            repairs["html_tag"] += n
 
     # the steps of jingwen.fix, with what the document decides once: a mirror (seen in
     # the raw text, or only once the repairs reveal it) and Traditional script

@@ -12,6 +12,7 @@ import json
 import os
 import pathlib
 import stat
+from typing import BinaryIO
 
 from jingwen.cache import pipeline_fingerprint
 from jingwen.document import DEFAULT_LIMITS, Limits
@@ -49,9 +50,9 @@ def discover(raw_root: pathlib.Path, max_depth: int = MAX_DEPTH) -> tuple[list[s
     folders (``hidden_file``, ``hidden_folder``: a name starting with ``.``, whatever
     it holds), a folder that cannot be listed (``unreadable``), a folder deeper than
     ``max_depth`` (``too_deep``), a folder seen before under another path, e.g. a
-    bind mount (``folder_loop``), and a file whose shown name (non-UTF-8 bytes
-    escaped as ``\\xNN``) is already another file's (``name_collision``; the first in
-    walk order is kept).
+    bind mount (``folder_loop``), and an entry whose shown name (non-UTF-8 bytes
+    escaped as ``\\xNN``) is already another's (``name_collision``; the first in walk
+    order keeps it): every name a release shows, record or reject, is one entry's.
     """
     root = raw_root.resolve()
     files: list[str] = []
@@ -77,16 +78,17 @@ def discover(raw_root: pathlib.Path, max_depth: int = MAX_DEPTH) -> tuple[list[s
         for entry in entries:
             rel = prefix + entry.name
             kind = _kind(entry, root)
+            if display_name(rel) in shown:
+                refused.append(_refused(rel, "name_collision", f"shown as {display_name(rel)}, the name of another "
+                                                               "entry; this one is not read"))
+                continue
+            shown.add(display_name(rel))
             if kind == "folder":
                 subfolders.append(entry)
-            elif kind != "file":
-                refused.append(_refused(rel, *kind))
-            elif display_name(rel) in shown:
-                refused.append(_refused(rel, "name_collision", f"shown as {display_name(rel)}, the name of another "
-                                                               "file that is read; this one is not"))
-            else:
-                shown.add(display_name(rel))
+            elif kind == "file":
                 files.append(rel)
+            else:
+                refused.append(_refused(rel, *kind))
         for entry in reversed(subfolders):
             if depth + 1 > max_depth:
                 refused.append(_refused(prefix + entry.name, "too_deep", f"a folder {depth + 1} levels under the "
@@ -257,6 +259,14 @@ def read_file(path: str, limits: Limits) -> bytes | Reject:
     checks of :func:`read_raw`: opened non-blocking, read only if it is a regular file of
     at most ``max_bytes``. OSError when it cannot be opened."""
     return _read_descriptor(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), path, limits)
+
+
+def read_stdin(stream: BinaryIO, limits: Limits) -> bytes | Reject:
+    """Standard input (``jingwen clean -``), read up to ``max_bytes``; a reject when more comes."""
+    data = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        return Reject("-", "", "too_large", f"more than {limits.max_bytes} bytes on stdin (--max-bytes); not read")
+    return data
 
 
 def _read_descriptor(fd: int, raw_file: str, limits: Limits) -> bytes | Reject:

@@ -17,6 +17,7 @@ SHARED = ROOT.parent / "shared"
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ["JINGWEN_CONFIG"] = os.devnull  # the keys a user trusts (jingwen download) change no test
 
 
 def score_script() -> pathlib.Path:

@@ -52,3 +52,34 @@ def test_labelled_pages_meet_the_targets():
     assert result["content_recall"] >= 0.99
     assert result["boilerplate_precision"] >= 0.98
     assert all(share >= 0.95 for share in result["meta"].values()), result["meta"]
+
+
+def _article(n: int) -> list[str]:
+    """Three long paragraphs of article ``n``, its own text (paragraphs over 100 characters
+    name the article)."""
+    return ["".join(chr(0x4E00 + 997 * n + 7 * k + j) for j in range(120)) + "。" for k in range(3)]
+
+
+def test_copies_of_one_article_count_once():
+    from jingwen.page.linefreq import LineSketch
+
+    heading = "一、项目进展情况"  # the article's own section heading, in every copy
+    body = _article(0)
+    near = [body[0], body[1][:50] + "近百亿元" + body[1][54:], body[2]]  # a near copy: one figure changed
+    copies = [["新华网", heading, *body], ["人民网", heading, *body], ["央视网", heading, *body],
+              ["光明网", heading, *near, "责任编辑：王五"], ["中新网", heading, *near]]
+    copies += [["简讯", "二、短消息", "今天全市天气晴好。"]] * 5  # exact copies of a page without paragraphs
+    others = [[f"站{n}", "相关新闻", *_article(n)] for n in range(1, 7)]  # six articles share a footer
+    shards = [LineSketch(), LineSketch()]  # the copies land in two shards
+    for i, doc in enumerate(copies + others):
+        shards[i % 2].add_documents([(doc, f"site{i}")])
+    sketch = LineSketch()
+    for shard in shards:
+        sketch.merge(shard)
+    for doc in copies:
+        assert not {heading, "二、短消息"} & sketch.frequent(doc, "site0"), "a syndicated article's heading is cut"
+    assert all("相关新闻" in sketch.frequent(doc, "site9") for doc in others)
+    plain = LineSketch()  # counted per document, the five copies made the heading frequent
+    plain.add_documents((doc, "") for doc in copies + others)
+    assert plain.counts(["\x00" + heading]).tolist() == [5]
+    assert plain.counts(["\x00" + heading], None).tolist() == [5]

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jingwen import raw as raw_module
-from jingwen.raw import MAX_DEPTH, discover
+from jingwen.raw import MAX_DEPTH, discover, display_name
 
 
 def reasons(refused: list[dict]) -> dict[str, str]:
@@ -122,7 +122,8 @@ def test_symlinks_inside_and_outside(tmp_path):
     assert reasons(refused) == {"out.txt": "outside_raw_root", "in.txt": "unreadable", "broken.txt": "unreadable"}
 
 
-names = st.sampled_from(["a", "b", ".h", "c.txt", "d"])
+names = st.sampled_from(["a", "b", ".h", "c.txt", "d", os.fsdecode(b"\xd6\xd0x"), "\\xd6\\xd0x", "new\nline",
+                         " 空 格 ", "-", "\x7f\x01"])  # odd bytes, a name another escapes to, control characters
 trees = st.recursive(st.sampled_from(["file", "fifo"]) | st.tuples(st.just("link"), st.sampled_from(
     ["a", "b", "../a", "/", "nowhere", ".", "..", "d/a"])), lambda kids: st.dictionaries(names, kids, max_size=4),
     max_leaves=12)
@@ -149,8 +150,11 @@ def test_discovery_never_raises_and_accounts_for_every_entry(tree, max_depth):
         root = pathlib.Path(tmp)
         build(root, tree)
         files, refused = discover(root, max_depth=max_depth)
-        listed = files + [r["raw_file"] for r in refused]
-        assert len(listed) == len(set(listed))
+        shown = [display_name(f) for f in files]
+        listed = set(shown) | {r["raw_file"] for r in refused}
+        assert len(shown) == len(set(shown)) and all(n.encode("utf-8") for n in listed)  # shown names are UTF-8
+        once = shown + [r["raw_file"] for r in refused if r["reason"] != "name_collision"]
+        assert len(once) == len(set(once)), "two entries shown under one name"
         for name in files:  # only regular files reached through real folders
             assert not any((root / name).parents[i].is_symlink() for i in range(len(pathlib.Path(name).parts)))
             assert (root / name).is_file() and not (root / name).is_symlink()
@@ -158,5 +162,6 @@ def test_discovery_never_raises_and_accounts_for_every_entry(tree, max_depth):
             rel = pathlib.Path(dirpath).relative_to(root)
             for entry in dirnames + filenames:
                 path = (rel / entry).as_posix()
-                covered = path in listed or any(path.startswith(f"{r['raw_file']}/") for r in refused)
-                assert covered or (root / path).is_dir() and not (root / path).is_symlink(), path
+                shown_as = display_name(path)
+                covered = shown_as in listed or any(shown_as.startswith(f"{r['raw_file']}/") for r in refused)
+                assert covered or (root / path).is_dir() and not (root / path).is_symlink(), shown_as

@@ -72,3 +72,16 @@ def test_a_whole_document_read_as_gbk_is_repaired(samples):
     got, _ = clean(broken.encode("utf-8"), name)
     assert got.text == want.text
     assert any(r["kind"] == "utf8_as_gbk" for r in got.repairs)
+
+
+def test_markup_residue_is_removed_and_script_blocks_cut():
+    paragraph = "进入四月，城市公园里樱花、海棠竞相开放，吸引众多市民前来踏青赏花，公园增设了休息点。"
+    raw = "\n".join(["城市公园迎来赏花季", "2024-04-01 09:00 来源：新华网", f"<p>{paragraph}</p>",
+                     f"<p>据介绍，今年公园新增&nbsp;赏花步道三条，<br>并设置了导览牌。{paragraph}</p>",
+                     '<script type="text/javascript">', 'var ad = "<div>广告</div>";', "document.write(ad);",
+                     "</script>", "<style>.x { color: red }</style>", "<SCRIPT src=a.js>"]).encode()
+    record, removed = clean(raw, "markup.txt")
+    assert "<" not in record.text and "&nbsp;" not in record.text and "新增赏花步道三条，并设置了导览牌" in record.text
+    assert {r["kind"]: r["count"] for r in record.repairs}["html_tag"] == 7  # two in the script line
+    assert [(r.line, r.reason) for r in removed if r.reason == "markup"] == [(n, "markup") for n in range(5, 11)]
+    assert {c["reason"]: c["count"] for c in record.cuts}["markup"] == 6

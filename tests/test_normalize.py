@@ -33,3 +33,27 @@ def test_lines_and_spaces():
     assert lines == ["第一段。", "第二 段"]
     assert counts["whitespace"] == 3
     assert normalize.normalize_newlines("a\r\nb\rc\u2028d") == "a\nb\nc\nd"
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("<p>第一段。</p>", "第一段。"),
+    ("第一句<br>第二句<br/>", "第一句第二句"),
+    ("<P align=center>标题</P>", "标题"),
+    ('看<a href="http://x.cn/1">这里</a>和<b>粗体</b>', "看这里和粗体"),
+    ("word<br>word", "word word"),
+    ("</o:p>文字<span style='x'>", "文字"),
+])
+def test_formatting_tags_are_removed(raw, clean):
+    assert normalize.strip_tags(raw)[0] == clean
+
+
+@pytest.mark.parametrize("text", ["p<0.05，且a<b>c", "<<红楼梦>>", "《红楼梦》", "选项<A>正确", "1<b>2", "x<a>y",
+                                  "AT&T公司", "<script>var a=1</script>", "<title>标题", "<div中", "<abc>",
+                                  "若 x < y 且 y > z"])
+def test_text_that_only_looks_like_markup_stays(text):
+    assert normalize.strip_tags(text) == (text, 0)
+    assert normalize.normalize_entities(text) == (text, 0)
+
+
+def test_a_no_break_space_between_ideographs_goes():
+    assert normalize.normalize_entities("新增&nbsp;步道，iPhone&nbsp;15") == ("新增步道，iPhone 15", 2)

@@ -21,7 +21,7 @@ from conftest import RAW, ROOT, build
 
 from jingwen.release.card import load_card_info
 from jingwen.release.croissant import CONTEXT
-from jingwen.release.publish import ReleaseError, download, parse_sums, publish, verify
+from jingwen.release.publish import ReleaseError, TooLarge, download, parse_sums, publish, verify
 from jingwen.release.writer import write_release
 from jingwen.schema import RECORD_SCHEMA, SCHEMA_FINGERPRINTS, SCHEMA_VERSION, rejects_table, schema_fingerprint
 
@@ -335,6 +335,13 @@ def test_publish_and_download_through_s3(releases, s3_server, tmp_path):
                           "0.1.0", "--to", str(tmp_path / "cli")], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert verify(tmp_path / "cli" / "0.1.0") == []
+    from test_signing import DATA, tiny_release  # an object grown past its size in the manifest is stopped
+
+    publish(tiny_release(tmp_path / "out"), "s3://datasets/grown")
+    fsspec.filesystem("s3").pipe_file(f"datasets/grown/0.1.0/{DATA}", b"\0" * (8 << 20))
+    with pytest.raises(TooLarge, match="bytes MANIFEST.json gives"):
+        download("s3://datasets/grown", tmp_path / "grown")
+    assert not (tmp_path / "grown").exists()
 
 
 def test_rows_sorted_and_no_pandas_metadata(releases):

@@ -7,7 +7,7 @@ import pytest
 
 from jingwen import cli
 from jingwen.release.publish import ReleaseError, download, publish, signature, verify
-from jingwen.release.signing import SIG, SignatureError, key_id, keygen, load_public
+from jingwen.release.signing import SIG, SignatureError, fingerprint, key_id, keygen, load_private, load_public, sign
 from jingwen.release.writer import _file_entry, _write_checksums
 
 DATA = "data/train-00000-of-00001.parquet"
@@ -138,3 +138,55 @@ def test_signing_an_already_published_release(tmp_path, keys):
     assert "verified" in signature(tmp_path / "mirror" / "0.1.0", load_public(public))
     with pytest.raises(SignatureError, match="not an unencrypted PEM private key"):
         publish(release, str(tmp_path / "mirror"), public)
+
+
+def trust_config(tmp_path: pathlib.Path, monkeypatch, text: str) -> pathlib.Path:
+    config = tmp_path / "config.toml"
+    config.write_text(text, "utf-8")
+    monkeypatch.setenv("JINGWEN_CONFIG", str(config))
+    return config
+
+
+def test_a_fingerprint_in_the_config_file_is_trusted(tmp_path, keys, capsys, monkeypatch):
+    (private, public), (_, other) = keys
+    ours, theirs = fingerprint(load_public(public)), fingerprint(load_public(other))
+    code, out, _ = run(capsys, "keygen", tmp_path / "k")
+    assert code == 0 and "fingerprint: " in out
+    release = tiny_release(tmp_path / "out")
+    publish(release, str(tmp_path / "signed"), private)
+    publish(release, str(tmp_path / "plain"))
+    config = trust_config(tmp_path, monkeypatch, f'[download]\ntrust = ["{theirs}", "{ours.upper()}"]\n')
+    code, out, _ = run(capsys, "download", tmp_path / "signed", "--to", tmp_path / "a")
+    assert code == 0 and f"a key trusted in {config} {ours[:16]}; signature verified" in out
+    code, _, err = run(capsys, "download", tmp_path / "plain", "--to", tmp_path / "b")
+    assert code == 1 and "unsigned" in err and not (tmp_path / "b").exists()
+    trust_config(tmp_path, monkeypatch, f'[download]\ntrust = ["{theirs}"]\n')
+    code, _, err = run(capsys, "download", tmp_path / "signed", "--to", tmp_path / "c")
+    assert code == 1 and f"signed by key {ours[:16]}, whose fingerprint {config} does not trust" in err
+    code, out, _ = run(capsys, "download", tmp_path / "signed", "--to", tmp_path / "d", "--trust", public)
+    assert code == 0 and "signature verified" in out  # --trust wins over the config file
+
+
+def test_the_carried_key_is_used_only_when_trusted(tmp_path, keys, capsys, monkeypatch):
+    (private, public), (other_private, _) = keys
+    release = tiny_release(tmp_path / "out")
+    publish(release, str(tmp_path / "signed"), private)
+    served = tmp_path / "signed" / "0.1.0"
+    trust_config(tmp_path, monkeypatch, f'[download]\ntrust = ["{fingerprint(load_public(public))}"]\n')
+    kind, kid, sig, _ = (served / SIG).read_text("ascii").split()
+    (served / SIG).write_text(f"{kind} {kid} {sig}\n", "ascii")  # the format before keys were carried
+    code, _, err = run(capsys, "download", tmp_path / "signed", "--to", tmp_path / "a")
+    assert code == 1 and "carries no public key" in err
+    tamper(served)  # re-signed by another key that claims our key id
+    forged = sign((served / "SHA256SUMS").read_bytes(), load_private(other_private)).split()
+    (served / SIG).write_bytes(b" ".join([forged[0], kid.encode(), *forged[2:]]) + b"\n")
+    code, _, err = run(capsys, "download", tmp_path / "signed", "--to", tmp_path / "b")
+    assert code == 1 and "does not trust" in err and not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("text", ["[download]\ntrust = 'abc'\n", "[download]\ntrust = ['0123']\n", "download = 1\n",
+                                  "not toml ["])
+def test_a_malformed_config_file_is_one_line(tmp_path, capsys, monkeypatch, text):
+    config = trust_config(tmp_path, monkeypatch, text)
+    code, _, err = run(capsys, "download", tmp_path / "nowhere", "--to", tmp_path / "got")
+    assert code == 2 and err.startswith("jingwen download: ") and str(config) in err and err.count("\n") == 1

@@ -45,10 +45,16 @@ def japanese(text: str) -> str | None:
     return None
 
 
+def markup_lines(lines: list[str]) -> int | None:
+    """How many of the lines are markup tags, when they are so many that the text is a
+    feed or a page's source rather than an article with some residue (else None)."""
+    tags = sum(1 for line in lines if _TAG_LINE_RE.search(line))
+    return tags if tags >= MIN_TAG_LINES and tags >= MAX_TAG_LINE_SHARE * len(lines) else None
+
+
 def not_article(body: list[str]) -> str | None:
     """Why the kept lines of a page are not an article (``None`` when they are)."""
-    tags = sum(1 for line in body if _TAG_LINE_RE.search(line))
-    if tags >= MIN_TAG_LINES and tags >= MAX_TAG_LINE_SHARE * len(body):
+    if tags := markup_lines(body):
         return f"{tags} of {len(body)} lines are markup tags (a feed or a page's source)"
     if len(body) >= MIN_LIST_LINES and not any(map(is_paragraph, body)):
         return f"no paragraph among {len(body)} lines (a list, index, caption or link page)"

@@ -19,6 +19,7 @@ jammer          a forum's anti-copy string of random short tokens (``X7 k9 W# N)
 end_mark        ``（完）`` closing a wire story
 original_title  ``原标题：…`` of a republished article
 duplicate       a line the document already had (a doubled headline or caption)
+markup          a ``<script>`` or ``<style>`` block left in the text, from its opening line to its closing one
 frequent        a line repeated across many documents of the run (cross-document evidence)
 ==============  ==========================================================
 
@@ -55,6 +56,7 @@ TITLE = "title"
 BYLINE = "byline"
 DATELINE = "dateline"
 METADATA = frozenset({TITLE, BYLINE, DATELINE})
+MARKUP = "markup"
 
 _SENTENCE_END_RE = re.compile("[。！？!?…；;][”’」』）)]*$")
 _SENTENCE_PUNCT_RE = re.compile("[。！？；]")
@@ -287,10 +289,32 @@ def undouble(text: str) -> str | None:
     return None
 
 
+_BLOCK_OPEN_RE = re.compile(r"^\s*<(script|style)\b", re.IGNORECASE | re.ASCII)
+_BLOCK_CLOSE_RE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
+
+
+def markup_blocks(texts: list[str]) -> list[int]:
+    """The lines of ``<script>`` and ``<style>`` blocks: from a line that opens with one to
+    the line that closes it (the opening line alone when none does)."""
+    out, i = [], 0
+    while i < len(texts):
+        m = _BLOCK_OPEN_RE.match(texts[i])
+        if not m:
+            i += 1
+            continue
+        close = _BLOCK_CLOSE_RE[m[1].lower()]
+        end = next((j for j in range(i, len(texts)) if close.search(texts[j], m.end() if j == i else 0)), i)
+        out += range(i, end + 1)
+        i = end + 1
+    return out
+
+
 def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tuple[list[Line], list[str | None]]:
     """The lines and what the hand rules say of each (None: nothing, i.e. content so far)."""
     lines = [Line.of(t) for t in texts]
     labels: list[str | None] = [strong_label(ln) for ln in lines]
+    for i in markup_blocks(texts):
+        labels[i] = MARKUP
     for i, ln in enumerate(lines):
         if labels[i] is None and ln.text in frequent:
             labels[i] = "frequent"
@@ -329,7 +353,8 @@ CUT_BELOW = 0.1
 #: ... and keep a line the rules cut when the model gives content more than this.
 KEEP_ABOVE = 0.5
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
-_FIRM = frozenset({TITLE, BYLINE, DATELINE, "spam", "frequent", "print_edition", "original_title", "end_mark"})
+_FIRM = frozenset({TITLE, BYLINE, DATELINE, MARKUP, "spam", "frequent", "print_edition", "original_title",
+                   "end_mark"})
 _FUNCTION_CHARS_RE = re.compile("[的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如]")
 _ASCII_LETTER_RE = re.compile("[A-Za-z]")
 

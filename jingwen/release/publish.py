@@ -22,17 +22,18 @@ set ``AWS_ENDPOINT_URL``.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import pathlib
 import posixpath
 import re
+import shutil
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from jingwen.release import hub, signing
 from jingwen.release.signing import SIG, SignatureError
@@ -42,6 +43,10 @@ INDEX = "releases.json"
 SUMS = "SHA256SUMS"
 MANIFEST = "MANIFEST.json"
 _SUM_LINE_RE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+MAX_LISTING_BYTES = 16 << 20  # SHA256SUMS, MANIFEST.json and releases.json are never longer
+MAX_PATH_PARTS = 16  # folders in a path of a listing, at most (a release has two)
+MAX_UNSIZED_BYTES = 64 << 20  # a file MANIFEST.json gives no size for (README.md, report.html, ...)
 _RETRIES = 5
 _CHUNK = 1 << 20
 
@@ -59,11 +64,14 @@ class Problem:
 # -- checksums -----------------------------------------------------------------------
 
 def safe_relative(path: str) -> str:
-    """``path`` if it is a plain relative POSIX path inside a release, else ReleaseError."""
+    """``path`` if it is a plain relative POSIX path of a file inside a release (not the
+    release itself, no ``.``, ``..`` or empty parts, at most :data:`MAX_PATH_PARTS` deep),
+    else ReleaseError."""
     norm = posixpath.normpath(path)
     if (not path or path.startswith(("/", "\\")) or "\\" in path or ":" in path.split("/")[0]
-            or norm.startswith("..") or norm != path.rstrip("/") or "\x00" in path):
-        raise ReleaseError(f"refusing unsafe path {path!r} in a release listing")
+            or norm.startswith("..") or norm in (".", "") or norm != path or "\x00" in path
+            or norm.count("/") >= MAX_PATH_PARTS):
+        raise ReleaseError(f"refusing unsafe path {path[:200]!r} in a release listing")
     return norm
 
 
@@ -75,6 +83,16 @@ def text_of(data: bytes, name: str) -> str:
         raise ReleaseError(f"malformed {name}: not UTF-8 text (byte {exc.start})") from None
 
 
+def json_of(data: bytes, name: str):
+    """The JSON value in ``data``, else ReleaseError naming the listing ``name`` (also for
+    nesting too deep to parse)."""
+    try:
+        return json.loads(text_of(data, name))
+    except (ValueError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ReleaseError(f"malformed {name}: {why}") from None
+
+
 def parse_sums(text: str) -> dict[str, str]:
     """path -> sha256 from GNU ``sha256sum`` output, every path checked safe."""
     out: dict[str, str] = {}
@@ -84,23 +102,47 @@ def parse_sums(text: str) -> dict[str, str]:
         m = _SUM_LINE_RE.fullmatch(line)
         if not m:
             raise ReleaseError(f"malformed line in {SUMS}: {line[:80]!r}")
-        out[safe_relative(m.group(2))] = m.group(1)
+        path = safe_relative(m.group(2))
+        if path in out:
+            raise ReleaseError(f"{SUMS} lists {path!r} twice")
+        out[path] = m.group(1)
     if not out:
         raise ReleaseError(f"{SUMS} lists no files")
     return out
 
 
+def read_listing(path: pathlib.Path) -> bytes:
+    """A listing of a release on disk (``SHA256SUMS``, ``MANIFEST.json``), at most
+    :data:`MAX_LISTING_BYTES`, else ReleaseError."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_LISTING_BYTES + 1)
+    if len(data) > MAX_LISTING_BYTES:
+        raise ReleaseError(f"{path} has more than {MAX_LISTING_BYTES} bytes; not a listing")
+    return data
+
+
+def parse_manifest(data: bytes) -> dict:
+    """``MANIFEST.json``: an object whose ``files`` are objects with a safe ``path``, a
+    ``sha256`` of 64 hex digits and a size ``bytes`` (an integer, 0 or more), else ReleaseError."""
+    manifest = json_of(data, MANIFEST)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        raise ReleaseError(f"malformed {MANIFEST}: no list of files")
+    for entry in manifest["files"]:
+        if not (isinstance(entry, dict) and isinstance(entry.get("path"), str)
+                and isinstance(entry.get("sha256"), str) and _SHA256_RE.fullmatch(entry["sha256"])
+                and type(entry.get("bytes")) is int and entry["bytes"] >= 0):
+            raise ReleaseError(f"malformed {MANIFEST}: a file entry {str(entry)[:80]!r} is not "
+                               "{path, sha256, bytes}")
+        entry["path"] = safe_relative(entry["path"])
+    return manifest
+
+
 def read_manifest(release: pathlib.Path) -> dict:
     """A release's ``MANIFEST.json``, or ReleaseError when it is missing or malformed."""
     try:
-        manifest = json.loads(text_of((release / MANIFEST).read_bytes(), MANIFEST))
+        return parse_manifest(read_listing(release / MANIFEST))
     except FileNotFoundError:
         raise ReleaseError(f"{release} has no {MANIFEST}") from None
-    except ValueError as exc:
-        raise ReleaseError(f"malformed {MANIFEST}: {exc}") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
-        raise ReleaseError(f"malformed {MANIFEST}: no list of files")
-    return manifest
 
 
 def _manifest_problems(release: pathlib.Path, sums: dict[str, str]) -> list[Problem]:
@@ -109,21 +151,20 @@ def _manifest_problems(release: pathlib.Path, sums: dict[str, str]) -> list[Prob
         return [] if MANIFEST in sums else [Problem(MANIFEST, "missing")]
     try:
         entries = read_manifest(release)["files"]
-        problems = []
-        for entry in entries:
-            rel = safe_relative(entry["path"])
-            path = release / rel
-            if rel not in sums:
-                problems.append(Problem(rel, f"in {MANIFEST} but not in {SUMS}"))
-            elif entry["sha256"] != sums[rel]:
-                problems.append(Problem(rel, f"sha256 in {MANIFEST} differs from {SUMS} (changed after the "
-                                             "release was written)"))
-            elif path.is_file() and path.stat().st_size != entry["bytes"]:
-                problems.append(Problem(rel, f"{path.stat().st_size} bytes, {MANIFEST} says {entry['bytes']}"))
-        return problems
-    except (ReleaseError, KeyError, TypeError) as exc:
-        why = str(exc) if isinstance(exc, ReleaseError) else f"malformed file entry ({type(exc).__name__}: {exc})"
-        return [Problem(MANIFEST, why)]
+    except ReleaseError as exc:
+        return [Problem(MANIFEST, str(exc))]
+    problems = []
+    for entry in entries:
+        rel = entry["path"]
+        path = release / rel
+        if rel not in sums:
+            problems.append(Problem(rel, f"in {MANIFEST} but not in {SUMS}"))
+        elif entry["sha256"] != sums[rel]:
+            problems.append(Problem(rel, f"sha256 in {MANIFEST} differs from {SUMS} (changed after the "
+                                         "release was written)"))
+        elif path.is_file() and path.stat().st_size != entry["bytes"]:
+            problems.append(Problem(rel, f"{path.stat().st_size} bytes, {MANIFEST} says {entry['bytes']}"))
+    return problems
 
 
 def verify(release: pathlib.Path) -> list[Problem]:
@@ -133,7 +174,7 @@ def verify(release: pathlib.Path) -> list[Problem]:
     sums_path = release / SUMS
     if not sums_path.is_file():
         return [Problem(SUMS, "missing: the release is incomplete")]
-    sums = parse_sums(text_of(sums_path.read_bytes(), SUMS))
+    sums = parse_sums(text_of(read_listing(sums_path), SUMS))
     problems = []
     for rel, digest in sorted(sums.items()):
         path = release / rel
@@ -150,14 +191,14 @@ def verify(release: pathlib.Path) -> list[Problem]:
     return problems
 
 
-def signature(release: pathlib.Path, trusted: Ed25519PublicKey | None = None) -> str:
+def signature(release: pathlib.Path, trusted: signing.Trusted | None = None) -> str:
     """One line on the release's ``SHA256SUMS.sig``; SignatureError when ``trusted`` is
     given and the signature is missing or does not verify with it."""
     sig = None
     if (release / SIG).is_file():
         with open(release / SIG, "rb") as fh:
             sig = fh.read(signing.MAX_SIG_BYTES + 1)
-    return signing.check((release / SUMS).read_bytes(), sig, trusted)
+    return signing.check(read_listing(release / SUMS), sig, trusted)
 
 
 # -- publish ---------------------------------------------------------------------------
@@ -214,7 +255,8 @@ def _update_index(fs, root: str, manifest: dict) -> None:
     index_path = f"{root}/{INDEX}"
     index = {"name": manifest["name"], "releases": []}
     if fs.exists(index_path):
-        index = parse_index(fs.cat_file(index_path))
+        with fs.open(index_path, "rb") as fh:
+            index = parse_index(fh.read(MAX_LISTING_BYTES + 1))
     entries = {e["version"]: e for e in index["releases"]}
     entries[manifest["version"]] = {
         "version": manifest["version"], "path": manifest["version"], "created_at": manifest["created_at"],
@@ -234,8 +276,22 @@ def _update_index(fs, root: str, manifest: dict) -> None:
 
 # -- download ----------------------------------------------------------------------------
 
+class TooLarge(ReleaseError):
+    """A source sent more bytes than a file may have: the download stops, nothing is kept."""
+
+
+def _copy(read, out, left: int, what: str) -> None:
+    """Copy ``read(n)`` blocks to ``out`` until the end; TooLarge once more than ``left`` bytes come."""
+    while block := read(min(_CHUNK, left + 1)):
+        if len(block) > left:
+            raise TooLarge(f"stopped: {what}")
+        out.write(block)
+        left -= len(block)
+
+
 class _Source:
-    """Reads files of a published folder over http(s), or through fsspec."""
+    """Reads files of a published folder over http(s), or through fsspec, never more
+    bytes than each may have."""
 
     def __init__(self, url: str):
         self.url = url.rstrip("/")
@@ -243,29 +299,38 @@ class _Source:
         if not self.http:
             self.fs, self.root = _fs(self.url)
 
-    def read(self, rel: str) -> bytes:
+    def read(self, rel: str, cap: int) -> bytes:
+        """A whole file of at most ``cap`` bytes (TooLarge if it has more)."""
+        buf = io.BytesIO()
+        what = f"{self.url}/{rel} has more than {cap} bytes"
         if self.http:
             with urllib.request.urlopen(f"{self.url}/{rel}", timeout=60) as resp:
-                return resp.read()
-        return self.fs.cat_file(f"{self.root}/{rel}")
+                _refuse_length(resp, 0, cap, what)
+                _copy(resp.read, buf, cap, what)
+        else:
+            with self.fs.open(f"{self.root}/{rel}", "rb") as fh:
+                _copy(fh.read, buf, cap, what)
+        return buf.getvalue()
 
-    def fetch(self, rel: str, target: pathlib.Path) -> None:
-        """Copy one file; over http, resume an interrupted transfer with a Range request."""
+    def fetch(self, rel: str, target: pathlib.Path, cap: int, why: str) -> None:
+        """Copy one file of at most ``cap`` bytes (``why`` says where the limit comes from);
+        over http, resume an interrupted transfer with a Range request."""
+        what = f"{self.url}/{rel} has more than the {cap} bytes {why}"
         if not self.http:
-            self.fs.get_file(f"{self.root}/{rel}", str(target))
+            with self.fs.open(f"{self.root}/{rel}", "rb") as fh, open(target, "wb") as out:
+                _copy(fh.read, out, cap, what)
             return
         for attempt in range(_RETRIES):
             have = target.stat().st_size if target.exists() else 0
+            have = have if have <= cap else 0
             req = urllib.request.Request(f"{self.url}/{rel}", headers={"Range": f"bytes={have}-"} if have else {})
             try:
                 with urllib.request.urlopen(req, timeout=60) as resp:
                     if have and resp.status != 206:
                         have = 0  # the server ignored the range: start again
-                    length = resp.headers.get("Content-Length")
-                    expected = have + int(length) if length and length.isdigit() else None
+                    expected = _refuse_length(resp, have, cap, what)
                     with open(target, "ab" if have else "wb") as out:
-                        while block := resp.read(_CHUNK):
-                            out.write(block)
+                        _copy(resp.read, out, cap - have, what)
                 if expected is None or target.stat().st_size >= expected:
                     return
                 raise ConnectionError("the connection closed before the end of the file")
@@ -279,13 +344,21 @@ class _Source:
                 time.sleep(0.2 * (attempt + 1))
 
 
+def _refuse_length(resp, have: int, cap: int, what: str) -> int | None:
+    """The size the response says the file has (``have`` bytes already here), or None;
+    TooLarge before any byte is read when that is over ``cap``."""
+    length = resp.headers.get("Content-Length")
+    if not (length and length.isdigit()):
+        return None
+    if have + int(length) > cap:
+        raise TooLarge(f"stopped: {what} (Content-Length {length})")
+    return have + int(length)
+
+
 def parse_index(data: bytes) -> dict:
     """``releases.json``: an object whose ``releases`` are objects with a ``version``
     (entries with a version that is not X.Y.Z are dropped), else ReleaseError."""
-    try:
-        index = json.loads(text_of(data, INDEX))
-    except ValueError as exc:
-        raise ReleaseError(f"malformed {INDEX}: {exc}") from None
+    index = json_of(data, INDEX)
     entries = index.get("releases") if isinstance(index, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ReleaseError(f"malformed {INDEX}: no list of releases")
@@ -300,10 +373,10 @@ def newest(index: dict) -> str:
     return max(versions, key=parse_version)
 
 
-def _read_optional(src: _Source, rel: str) -> bytes | None:
+def _read_optional(src: _Source, rel: str, cap: int) -> bytes | None:
     """A file of the source, or None when the source has no such file."""
     try:
-        return src.read(rel)
+        return src.read(rel, cap)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return None
@@ -313,14 +386,19 @@ def _read_optional(src: _Source, rel: str) -> bytes | None:
 
 
 def download(source: str, to: pathlib.Path, version: str | None = None,
-             trusted: Ed25519PublicKey | None = None) -> pathlib.Path:
+             trusted: signing.Trusted | None = None) -> pathlib.Path:
     """Fetch a release from ``source`` into ``to/<version>`` and verify it; with a
-    ``trusted`` public key, refuse it (before fetching its files) unless its signature
-    verifies with that key."""
+    ``trusted`` key (or fingerprints), refuse it (before fetching its files) unless its
+    signature verifies with that key.
+
+    Bounded: the listings are read up to :data:`MAX_LISTING_BYTES`, each file listed in
+    ``MANIFEST.json`` (checked against ``SHA256SUMS`` first) up to the size it gives
+    there, any other up to :data:`MAX_UNSIZED_BYTES`. A source that sends more stops the
+    download (TooLarge) and nothing it sent is kept."""
     src = _Source(source)
     if version is None:
         try:
-            version = newest(parse_index(src.read(INDEX)))
+            version = newest(parse_index(src.read(INDEX, MAX_LISTING_BYTES)))
         except (OSError, urllib.error.URLError) as exc:
             raise ReleaseError(f"cannot read {source}/{INDEX}: {exc}") from None
     if parse_version(version) is None:
@@ -329,24 +407,43 @@ def download(source: str, to: pathlib.Path, version: str | None = None,
     if final.exists():
         raise ReleaseError(f"{final} already exists")
     try:
-        sums_bytes = src.read(f"{version}/{SUMS}")
+        sums_bytes = src.read(f"{version}/{SUMS}", MAX_LISTING_BYTES)
     except (OSError, urllib.error.URLError) as exc:
         raise ReleaseError(f"{source} has no release {version} ({exc})") from None
-    sig = _read_optional(src, f"{version}/{SIG}")
+    sig = _read_optional(src, f"{version}/{SIG}", signing.MAX_SIG_BYTES)
     if trusted is not None:
         try:
             signing.check(sums_bytes, sig, trusted)
         except SignatureError as exc:
             raise ReleaseError(f"refusing release {version} of {source}: {exc}") from None
     sums = parse_sums(text_of(sums_bytes, SUMS))
+    if MANIFEST not in sums:
+        raise ReleaseError(f"{SUMS} of {source}/{version} does not list {MANIFEST}")
+    manifest_bytes = src.read(f"{version}/{MANIFEST}", MAX_LISTING_BYTES)
+    if hashlib.sha256(manifest_bytes).hexdigest() != sums[MANIFEST]:
+        raise ReleaseError(f"downloaded release does not verify: {MANIFEST}: checksum does not match {SUMS}")
+    manifest = parse_manifest(manifest_bytes)
+    if manifest.get("version") != version:
+        raise ReleaseError(f"{MANIFEST} of {source}/{version} names another version")
+    sizes = {e["path"]: e["bytes"] for e in manifest["files"]}
+    made_to = not to.exists()
     partial = to / f".{version}.partial"
     partial.mkdir(parents=True, exist_ok=True)
-    for rel in sorted(sums):
-        target = partial / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() and sha256_file(target) == sums[rel]:
-            continue  # already here from an earlier, interrupted download
-        src.fetch(f"{version}/{rel}", target)
+    try:
+        (partial / MANIFEST).write_bytes(manifest_bytes)
+        for rel in sorted(set(sums) - {MANIFEST}):
+            target = partial / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists() and sha256_file(target) == sums[rel]:
+                continue  # already here from an earlier, interrupted download
+            cap, why = ((sizes[rel], f"{MANIFEST} gives") if rel in sizes else
+                        (MAX_UNSIZED_BYTES, f"a file not sized in {MANIFEST} may have"))
+            src.fetch(f"{version}/{rel}", target, cap, why)
+    except TooLarge:
+        shutil.rmtree(partial, ignore_errors=True)
+        if made_to:
+            to.rmdir()
+        raise
     (partial / SUMS).write_bytes(sums_bytes)
     (partial / SIG).unlink(missing_ok=True)
     if sig is not None:
@@ -356,7 +453,5 @@ def download(source: str, to: pathlib.Path, version: str | None = None,
         for p in bad:  # the next attempt fetches these again
             (partial / p.path).unlink(missing_ok=True)
         raise ReleaseError("downloaded release does not verify: " + "; ".join(f"{p.path}: {p.why}" for p in bad))
-    if read_manifest(partial).get("version") != version:
-        raise ReleaseError(f"{MANIFEST} of {source}/{version} names another version")
     os.rename(partial, final)
     return final

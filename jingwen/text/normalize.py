@@ -10,7 +10,8 @@ on the whole text after them, :func:`normalize_line_space` and
 :func:`normalize_punctuation` on each line (:func:`normalize_lines` runs both
 over a list of lines). The rules (see ``docs/conventions.md``):
 
-* HTML entities decoded; Unicode NFC;
+* tags of HTML formatting left in the text removed (``<p>``, ``<br/>``,
+  ``<a href=…>``: :func:`strip_tags`), then HTML entities decoded; Unicode NFC;
 * full-width Latin letters and digits become half width (full-width
   punctuation and symbols stay);
 * zero-width and control characters removed; private-use characters (used by
@@ -46,8 +47,39 @@ _FULLWIDTH_TABLE.update({0xFF61: "。", 0xFF64: "、", 0xFF62: "「", 0xFF63: "�
 _FULLWIDTH_RE = re.compile(f"[{_FULLWIDTH}]")
 
 
+#: Elements whose tags are residue of a scrape's formatting. Not script and style (their
+#: blocks are cut whole, as ``markup``: :mod:`jingwen.page.lines`) nor html, head, body,
+#: title, meta or link (a page's source is rejected whole: :mod:`jingwen.page.article`).
+_RESIDUE_TAGS = ("p|br|div|span|font|img|center|small|big|sup|sub|blockquote|h[1-6]|hr|ul|ol|li|dl|dt|dd|"
+                 "table|tbody|thead|tfoot|tr|td|th|section|article|figure|figcaption|wbr|ins|del|strong|em|"
+                 "cite|abbr|nobr|strike|o:p")
+_TAG_RE = re.compile(rf"</?(?i:{_RESIDUE_TAGS})(?=[\s/>])(?:\s[^<>]*)?/?>", re.ASCII)
+#: ``<a>``, ``<b>``, ``<i>``, ``<u>`` only in lower case and closed on the line (``a<b>c`` is math,
+#: ``<A>`` an exam's option).
+_PAIRED_TAG_RE = re.compile(r"<([abiu])(?:\s[^<>]*)?>(.*?)</\1>", re.ASCII)
+_ASCII_WORD_RE = re.compile(r"\w", re.ASCII)
+_HAN_RE = re.compile(f"[{HAN}]")
+
+
+def strip_tags(text: str) -> tuple[str, int]:
+    """Remove HTML formatting tags left in scraped text (``<p>``, ``</div>``, ``<br/>``,
+    ``<a href="…">``), a space kept only between two Latin letters or digits. ``<`` in
+    math (``p<0.05``), ``<<书名>>`` and unknown names are left alone."""
+    if "<" not in text:
+        return text, 0
+
+    def repl(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        return " " if _ASCII_WORD_RE.match(before) and _ASCII_WORD_RE.match(after) else ""
+
+    text, paired = _PAIRED_TAG_RE.subn(r"\2", text)
+    text, single = _TAG_RE.subn(repl, text)
+    return text, 2 * paired + single
+
+
 def normalize_entities(text: str) -> tuple[str, int]:
-    """``&amp;`` → ``&``, ``&#20013;`` → 中, ``&nbsp;`` → space (only well-formed entities)."""
+    """``&amp;`` → ``&``, ``&#20013;`` → 中, ``&nbsp;`` → space, or nothing between two
+    ideographs (only well-formed entities: ``AT&T`` stays)."""
     if "&" not in text:
         return text, 0
     n = 0
@@ -58,6 +90,8 @@ def normalize_entities(text: str) -> tuple[str, int]:
         if out == m.group():
             return out
         n += 1
+        if out == "\xa0" and _HAN_RE.match(text[m.start() - 1:m.start()]) and _HAN_RE.match(text[m.end():m.end() + 1]):
+            return ""  # a no-break space between ideographs is spacing residue
         return out.replace("\xa0", " ")
 
     return _ENTITY_RE.sub(repl, text), n
