@@ -360,13 +360,19 @@ _ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
 
 def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """One row of features per line: shape, position, neighbours and the rules' label."""
+    """One row of features per line: shape, position, neighbours and the rules' label
+    (built a column at a time: this runs on every line of every document)."""
     n = len(lines)
+    if not n:
+        return np.zeros((0, 1)), ()
+    texts = [ln.text for ln in lines]
+    lengths = [ln.length for ln in lines]
+    sizes = [max(1, k) for k in lengths]
     prose = [ln.is_prose() for ln in lines]
     headline = [is_title_shaped(ln) for ln in lines]
     first = next((i for i in range(n) if prose[i] and labels[i] is None), n)
     last = max((i for i in range(n) if prose[i] and labels[i] is None), default=-1)
-    shortish = [not p and ln.length <= 40 for p, ln in zip(prose, lines)]
+    shortish = [not p and k <= 40 for p, k in zip(prose, lengths)]
     run = [0] * n
     i = 0
     while i < n:  # runs of short lines that are not prose
@@ -376,41 +382,39 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
         for k in range(i, j):
             run[k] = j - i
         i = max(j, i + 1)
-    names: list[str] = []
-    rows = []
-    for i, ln in enumerate(lines):
-        t = ln.text
-        length = max(1, ln.length)
-        near = min((abs(i - j) for j in (first, last) if 0 <= j < n), default=n)
-        f = {
-            "log_length": np.log1p(ln.length), "han_share": ln.han_share, "sentence_punct": min(ln.sentence_punct, 5),
-            "ends_sentence": float(bool(_SENTENCE_END_RE.search(t))),
-            "punct_density": len(_ANY_PUNCT_RE.findall(t)) / length, "separators": min(ln.separators, 6),
-            "digit_share": sum(map(str.isdigit, t)) / length,
-            "latin_share": len(_ASCII_LETTER_RE.findall(t)) / length,
-            "function_chars": len(_FUNCTION_CHARS_RE.findall(t)) / max(1, ln.han),
-            "prose": float(prose[i]), "title_shaped": float(headline[i]),
-            "dateline_shaped": float(is_dateline(ln)),
-            "byline_names": float(ln.length <= _SHORT and bool(metadata.byline_names(t))),
-            "ui_tokens": float(_ui_tokens(t)), "bracketed": float(t[:1] in "【[(（「" or t[-1:] in "】])）」"),
-            "pipes": min(t.count("|") + t.count("｜"), 5), "short_10": float(ln.length <= 10),
-            "short_25": float(ln.length <= 25), "position": i / max(1, n - 1), "from_end": (n - 1 - i) / max(1, n - 1),
-            "before_body": float(i < first), "after_body": float(i > last), "near_body": min(near, 10) / 10,
-            "short_run": min(run[i], 10) / 10, "prev_prose": float(i > 0 and prose[i - 1]),
-            "next_prose": float(i + 1 < n and prose[i + 1]),
-            "title_shaped_near": sum(headline[max(0, i - 3):i + 4]) / 7,
-            "weak_copyright": float(_COPYRIGHT_RE.search(t) is not None),
-            "weak_promo": float(_PROMO_RE.search(t) is not None),
-            "related_header_above": float(any(labels[j] == "related" for j in range(max(0, i - 8), i))),
-            "rule_none": float(labels[i] is None),
-        }
-        for rule in _RULE_FEATURES:
-            f["rule_" + rule] = float(labels[i] == rule)
-        f["rule_other"] = float(labels[i] is not None and labels[i] not in _RULE_FEATURES)
-        if not names:
-            names = list(f)
-        rows.append([f[k] for k in names])
-    return np.array(rows, dtype=float).reshape(n, len(names) or 1), tuple(names)
+    span, ends = max(1, n - 1), [j for j in (first, last) if 0 <= j < n]
+    near = [min((abs(i - j) for j in ends), default=n) for i in range(n)]
+    related = [lab == "related" for lab in labels]
+    columns = {
+        "log_length": np.log1p(lengths), "han_share": [ln.han_share for ln in lines],
+        "sentence_punct": [min(ln.sentence_punct, 5) for ln in lines],
+        "ends_sentence": [_SENTENCE_END_RE.search(t) is not None for t in texts],
+        "punct_density": [len(_ANY_PUNCT_RE.findall(t)) / k for t, k in zip(texts, sizes)],
+        "separators": [min(ln.separators, 6) for ln in lines],
+        "digit_share": [sum(map(str.isdigit, t)) / k for t, k in zip(texts, sizes)],
+        "latin_share": [len(_ASCII_LETTER_RE.findall(t)) / k for t, k in zip(texts, sizes)],
+        "function_chars": [len(_FUNCTION_CHARS_RE.findall(ln.text)) / max(1, ln.han) for ln in lines],
+        "prose": prose, "title_shaped": headline,
+        "dateline_shaped": [is_dateline(ln) for ln in lines],
+        "byline_names": [k <= _SHORT and bool(metadata.byline_names(t)) for t, k in zip(texts, lengths)],
+        "ui_tokens": [_ui_tokens(t) for t in texts],
+        "bracketed": [t[:1] in "【[(（「" or t[-1:] in "】])）」" for t in texts],
+        "pipes": [min(t.count("|") + t.count("｜"), 5) for t in texts],
+        "short_10": [k <= 10 for k in lengths], "short_25": [k <= 25 for k in lengths],
+        "position": [i / span for i in range(n)], "from_end": [(n - 1 - i) / span for i in range(n)],
+        "before_body": [i < first for i in range(n)], "after_body": [i > last for i in range(n)],
+        "near_body": [min(d, 10) / 10 for d in near], "short_run": [min(r, 10) / 10 for r in run],
+        "prev_prose": [False, *prose[:-1]], "next_prose": [*prose[1:], False],
+        "title_shaped_near": [sum(headline[max(0, i - 3):i + 4]) / 7 for i in range(n)],
+        "weak_copyright": [_COPYRIGHT_RE.search(t) is not None for t in texts],
+        "weak_promo": [_PROMO_RE.search(t) is not None for t in texts],
+        "related_header_above": [any(related[max(0, i - 8):i]) for i in range(n)],
+        "rule_none": [lab is None for lab in labels],
+    }
+    for rule in _RULE_FEATURES:
+        columns["rule_" + rule] = [lab == rule for lab in labels]
+    columns["rule_other"] = [lab is not None and lab not in _RULE_FEATURES for lab in labels]
+    return np.column_stack([np.asarray(c, dtype=float) for c in columns.values()]), tuple(columns)
 
 
 def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[str | None]) -> None:
