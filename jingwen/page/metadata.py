@@ -21,6 +21,7 @@ from jingwen.text import lexicon
 from jingwen.text.chars import HAN, HAN_RE
 
 _DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
+_WIDE_DIGITS_RE = re.compile("[０-９：／－．]")
 
 _TIME = r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?\s*秒?)?"
 #: Dates as Chinese pages write them: year first (``2024年4月26日``, ``2024-04-26``, ``2024/4/26``), a year
@@ -63,7 +64,7 @@ _MAX_NAME_WORD_FREQ = 50
 
 def to_ascii_digits(text: str) -> str:
     """Full-width digits and separators → ASCII (for parsing only)."""
-    return text.translate(_DIGITS)
+    return text.translate(_DIGITS) if _WIDE_DIGITS_RE.search(text) else text
 
 
 def _date_parts(m: re.Match) -> tuple[int, int, int, str | None, str | None, str | None]:

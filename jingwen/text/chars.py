@@ -57,6 +57,8 @@ def char_class(chars: Iterable[str]) -> str:
 
 def count_differences(a: str, b: str) -> int:
     """Positions where two strings differ (at C speed); their length difference if unequal."""
+    if a == b:
+        return 0
     if len(a) != len(b):
         return abs(len(a) - len(b)) or 1
     x = np.frombuffer(a.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

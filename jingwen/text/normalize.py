@@ -107,8 +107,7 @@ def normalize_unicode(text: str) -> tuple[str, int]:
 
 def normalize_fullwidth(text: str) -> tuple[str, int]:
     """Full-width Latin letters, digits and symbols → half width (Chinese punctuation stays)."""
-    n = len(_FULLWIDTH_RE.findall(text))
-    if not n:
+    if not _FULLWIDTH_RE.search(text):
         return text, 0
     out = text.translate(_FULLWIDTH_TABLE)
     return out, count_differences(text, out)
