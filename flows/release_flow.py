@@ -108,11 +108,20 @@ def start_workers(n: int) -> int:
 
 def preload() -> None:
     """Load what every shard task needs (the language model, the pinyin tables) once per
-    process instead of in the first task."""
+    process instead of in the first task; then keep the garbage collector off those
+    millions of objects for good (``gc.freeze``: ~10% of the work's time was its full
+    collections walking them)."""
+    import gc
+
     from jingwen.repair import charlm, pinyin
 
-    charlm.model()
-    pinyin.load()
+    gc.disable()
+    try:
+        charlm.model()
+        pinyin.load()
+    finally:
+        gc.enable()
+    gc.freeze()
 
 
 def warm_up() -> None:

@@ -563,5 +563,23 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def console() -> None:
+    """The ``jingwen`` console script: :func:`main`, then the atexit handlers (Prefect's,
+    the run's server stop), flushed output and ``os._exit``. Python's own teardown frees
+    every object of the loaded models one at a time: ~2.5 s after a run, for memory the
+    process gives back at once."""
+    import atexit
+
+    code = main()
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError as exc:
+        print(f"jingwen: {os_error(exc)}", file=sys.__stderr__)
+        code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
     sys.exit(main())
