@@ -197,3 +197,15 @@ def test_a_list_of_other_stories_above_the_article():
     # an intro line and a section heading of the article are not other stories
     assert not lines._headline_item(lines.Line.of("以下是本周的重点新闻汇总："))
     assert not lines._headline_item(lines.Line.of("一、影视动态"))
+
+
+def test_lines_standing_between_lists_after_the_article():
+    related = ["俄战机在叙利亚挂弹出击 官兵住集装箱", "俄叙首次对IS实施联合空袭 叙战机为俄护航",
+               "土耳其在边境击落一架俄罗斯军机"]
+    page = ["城市公园迎来赏花季", ARTICLE, "分享到：", "已推荐 0", "关键词阅读： 苏-25 坠毁 飞行员", *related,
+            "网友评论仅供其表达个人看法，并不表明网易立场。", *related[::-1]]
+    labels = lines.classify(page)
+    assert labels[1] == CONTENT_LABEL and CONTENT_LABEL not in labels[2:]
+    # a short last paragraph after an inline ad is not an island: the line below it is no list
+    page = ["城市公园迎来赏花季", ARTICLE, "广告", "目前，公园增设了休息点。", "责任编辑：张三"]
+    assert lines.classify(page)[3] == CONTENT_LABEL

@@ -324,6 +324,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
     _label_related_runs(lines, labels)
+    _label_islands(lines, labels)
     _label_tail(lines, labels)
     return lines, labels
 
@@ -595,6 +596,36 @@ _CLAUSE_RE = re.compile("[。！？，,；;]")
 def _link_bar(text: str) -> bool:
     words = text.split()
     return len(words) >= _LINK_BAR_WORDS and max(map(len, words)) <= _LINK_WORD and not _CLAUSE_RE.search(text)
+
+
+_LISTS = frozenset({"related", "ui", "navigation", "promo"})
+_ISLAND_LINES = 2    # an island is one or two lines ...
+_ISLAND_HAN = 40     # ... each shorter than a full paragraph
+
+
+def _label_islands(lines: list[Line], labels: list[str | None]) -> None:
+    """After the last full paragraph, one or two lines left standing between lists and
+    chrome (the line above and the line below are related stories, UI, navigation or
+    promotions) belong to them: a disclaimer inside the comments block, a keyword line
+    or a like counter between the share bar and the related list."""
+    paragraphs = [i for i, ln in enumerate(lines) if labels[i] is None and is_paragraph(ln.text)
+                  and ln.han >= _ISLAND_HAN]
+    if not paragraphs:
+        return
+    i = paragraphs[-1] + 1
+    while i < len(lines):
+        if labels[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and labels[j] is None:
+            j += 1
+        above, below = labels[i - 1], labels[j] if j < len(lines) else None
+        if (j - i <= _ISLAND_LINES and above in _LISTS and below in _LISTS
+                and all(ln.han < _ISLAND_HAN for ln in lines[i:j])):
+            for k in range(i, j):
+                labels[k] = "ui" if lines[k].length <= 20 else below
+        i = j
 
 
 def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
