@@ -209,3 +209,9 @@ def test_lines_standing_between_lists_after_the_article():
     # a short last paragraph after an inline ad is not an island: the line below it is no list
     page = ["城市公园迎来赏花季", ARTICLE, "广告", "目前，公园增设了休息点。", "责任编辑：张三"]
     assert lines.classify(page)[3] == CONTENT_LABEL
+
+
+def test_buttons_beside_buttons_and_repeated_labels():
+    page = ["城市公园迎来赏花季", "文字大小", "分享", "收藏", "前往专题", ARTICLE]
+    assert lines.classify(page)[1:] == ["ui"] * 4 + [CONTENT_LABEL]
+    assert lines.strong_label(lines.Line.of("广告 广告")) == "ui"

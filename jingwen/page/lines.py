@@ -199,6 +199,10 @@ def is_jammer(text: str) -> bool:
     return sum(1 for tok in tokens if _MIXED_TOKEN_RE.match(tok)) * 2 > len(tokens)
 
 
+#: One short token said again and again: ``广告 广告``, ``分享 分享`` (a widget's label and its alt text).
+_REPEATED_RE = re.compile(r"\s*(\S{1,6})(?:\s+\1)+\s*$")
+
+
 def strong_label(line: Line) -> str | None:
     """The label a line gets from its own shape, wherever it stands."""
     t = line.text
@@ -212,7 +216,7 @@ def strong_label(line: Line) -> str | None:
         return "original_title"
     if _NAV_RE.search(t) or (line.separators >= 2 and ">" in t and line.length <= 80 and line.sentence_punct == 0):
         return "navigation"
-    if line.length <= 40 and line.sentence_punct == 0 and (_ui_tokens(t) or _UI_RE.match(t)):
+    if line.length <= 40 and line.sentence_punct == 0 and (_ui_tokens(t) or _UI_RE.match(t) or _REPEATED_RE.match(t)):
         return "ui"
     if line.length <= 80 and _CREDIT_RE.search(t):
         return "credit"
@@ -324,6 +328,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
     _label_related_runs(lines, labels)
+    _label_ui_runs(lines, labels)
     _label_islands(lines, labels)
     _label_tail(lines, labels)
     return lines, labels
@@ -596,6 +601,23 @@ _CLAUSE_RE = re.compile("[。！？，,；;]")
 def _link_bar(text: str) -> bool:
     words = text.split()
     return len(words) >= _LINK_BAR_WORDS and max(map(len, words)) <= _LINK_WORD and not _CLAUSE_RE.search(text)
+
+
+_BUTTON = 6  # a button's label is at most this long
+
+
+def _label_ui_runs(lines: list[Line], labels: list[str | None]) -> None:
+    """In a run of three or more button-length lines (no punctuation) of which two or more
+    are UI words, the others are buttons too (``文字大小`` beside ``分享``, ``收藏``)."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].length <= _BUTTON and not _ANY_PUNCT_RE.search(lines[j].text):
+            j += 1
+        if j - i >= 3 and sum(labels[k] == "ui" for k in range(i, j)) >= 2:
+            for k in range(i, j):
+                labels[k] = labels[k] or "ui"
+        i = max(j, i + 1)
 
 
 _LISTS = frozenset({"related", "ui", "navigation", "promo"})
