@@ -245,7 +245,10 @@ def build_sets(n: int, seed: int) -> dict[str, list[Case]]:
     for name, damage in DAMAGES.items():
         cases = []
         for line in lines:
-            d = damage(line, rng)
+            try:
+                d = damage(line, rng)
+            except UnicodeError:  # a character the codec cannot encode (U+00A0 in GBK)
+                continue
             if d is not None and d != line:
                 cases.append(Case(d, line))
             if len(cases) == n:
