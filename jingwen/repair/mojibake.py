@@ -27,7 +27,8 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from jingwen.repair import charlm
+from jingwen.repair import bytedp, charlm
+from jingwen.repair.bytedp import TRADITIONAL_GUESS as TRADITIONAL_GUESS_PENALTY
 from jingwen.repair.charlm import MARGIN, READS_LIKE_TEXT
 from jingwen.repair.clues import LOST, common_han_class, gbk_rejects, in_word, suspect_re  # callers read mojibake.LOST
 from jingwen.repair.misaligned import fix_misaligned_gbk
@@ -162,7 +163,7 @@ def _decode(data: bytes, codec: str) -> str | None:
 # -- fixes -------------------------------------------------------------------
 
 _SINGLE_BYTE_RUN_RE = re.compile(
-    "[\u0000-\u07ff\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+    "[\u0000-\u07ff\ufffd\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
 
 
 def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
@@ -222,7 +223,34 @@ def _last_non_ascii(s: str) -> int:
 _SPACE_AFTER_HIGH_RE = re.compile(rb"(?<=[\x80-\xff]) ")
 
 
+#: The bytes Windows-1252 leaves undefined: a strict decoder made each of them U+FFFD.
+_CP1252_HOLES = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+def _single_byte_with_holes(span: str) -> tuple[str, str] | None:
+    """Bytes decoded as Windows-1252 by a strict decoder, its undefined bytes lost as
+    U+FFFD: each hole is one of those five bytes, chosen by :func:`bytedp.decode`."""
+    table = _sloppy_1252()
+    tokens: list[int | None] = []
+    for c in span:
+        b = table.get(ord(c))
+        if b is None and c != LOST:
+            return None
+        tokens.append(b)
+    best: tuple[float, str, str] | None = None
+    for codec, kind in (("utf-8", "utf8_as_latin1"), (_GB18030, "gbk_as_latin1"), (_BIG5, "big5_as_latin1")):
+        reading = bytedp.decode(tokens, codec, allowed=_CP1252_HOLES)
+        if reading is None or LOST in reading.text or not _better(span, reading.text):
+            continue
+        c = charlm.cost(reading.text)
+        if best is None or c < best[0]:
+            best = (c, kind, reading.text)
+    return (best[1], best[2]) if best else None
+
+
 def _best_single_byte(span: str, depth: int = 0, restore: bool = False) -> tuple[str, str] | None:
+    if LOST in span:
+        return _single_byte_with_holes(span)
     data = single_byte_encode(span)
     if data is None:
         return None
@@ -382,8 +410,8 @@ _UTF8_RUN_RE = re.compile(rb"[\xe0-\xef]%s{2}(?:[\xe0-\xef]%s{2}|[\xc2-\xdf]%s)*
 
 def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
     """Where UTF-8 read as GBK may be in the run ``line[a:b]``: the whole run first, then
-    each stretch whose GB18030 bytes are UTF-8 (two characters at least, or one with a
-    lost byte) starting on a character (a span pasted into a clean line), with the
+    each stretch whose GB18030 bytes are UTF-8 (two characters at least) starting on a
+    character (a span pasted into a clean line), with the
     bounds one character shorter at either end as alternatives."""
     groups = [[(a, b)]]
     run = line[a:b]
@@ -402,8 +430,8 @@ def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
             pos = next(off for off in offs if off > m.start())
             continue
         pos = m.end()
-        if len(m.group()) < 6 and not any(h in m.group() for h in _LOST_BYTES):
-            continue
+        if len(m.group()) - sum(m.group().count(h) * (len(h) - 1) for h in _LOST_BYTES) < 6:
+            continue  # one character is no evidence (its bytes are in half of GBK's pairs)
         if j is None:  # the stretch ends inside a character: it has one byte of the next
             j = index.get(m.end() + 1)
             if j is None:
@@ -465,8 +493,6 @@ _WINDOW = 6
 #: Candidates per hole scored by the full model; the others are ranked out by
 #: :meth:`charlm.CharLM.prior` (a character's own cost and its bigram with the one before).
 _SCORED = 24
-#: Cost added to a guessed Traditional-only character in a Simplified context.
-TRADITIONAL_GUESS_PENALTY = 4.0
 
 
 def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
@@ -605,41 +631,86 @@ def _decode_partial(data: bytes) -> str | None:
         return None
 
 
-def fix_big5_gbk_swap(line: str) -> tuple[str, Counter]:
-    """Big5 read as GBK (``big5_as_gbk``) and GBK read as Big5 (``gbk_as_big5``).
+_SWAPS = {"big5_as_gbk": (_GB18030, _BIG5), "gbk_as_big5": (_BIG5, _GB18030)}
+#: Once a line shows one swap, its other runs (however short) need only read better by this.
+_SAME_LINE_MARGIN = 0.5
 
-    Only spans with characters that clean text rarely contains are tried.
+
+def fix_big5_gbk_swap(line: str) -> tuple[str, Counter]:
+    """Big5 read as GBK (``big5_as_gbk``) and GBK read as Big5 (``gbk_as_big5``), bytes
+    the decoder gave up on (U+FFFD) included.
+
+    Only runs of three characters or more with characters that clean text rarely
+    contains are tried first; where one is repaired, the line's other runs are tried
+    with the same codecs (``"(芞)"`` was ``"(图)"``).
     """
     fixes: Counter = Counter()
     suspect = suspect_re()
     if not suspect.search(line):
         return line, fixes
-    out, pos = [], 0
-    for m in _NON_ASCII_RUN_RE.finditer(line):
+    runs = list(_NON_ASCII_RUN_RE.finditer(line))
+    chosen: dict[int, str] = {}
+    kinds: Counter = Counter()
+    for i, m in enumerate(runs):
         span = m.group()
         if len(span) < 3 or not suspect.search(span):  # two characters are no evidence
             continue
         best: tuple[float, str, str] | None = None
-        for enc, dec, kind in ((_GB18030, _BIG5, "big5_as_gbk"), (_BIG5, _GB18030, "gbk_as_big5")):
-            try:
-                data = span.encode(enc)
-            except UnicodeEncodeError:
-                continue
-            cand = _decode(data, dec)
+        for kind, (enc, dec) in _SWAPS.items():
+            cand = _swapped(span, enc, dec)
             if cand is None or not _better(span, cand):
                 continue
             c = charlm.cost(cand)
             if best is None or c < best[0]:
                 best = (c, kind, cand)
         if best:
-            out.append(line[pos:m.start()])
-            out.append(best[2])
-            pos = m.end()
-            fixes[best[1]] += 1
-    if not fixes:
+            chosen[i] = best[2]
+            kinds[best[1]] += 1
+    if not chosen:
         return line, fixes
+    kind = kinds.most_common(1)[0][0]
+    fixes.update(kinds)
+    for i, m in enumerate(runs):
+        if i not in chosen and (cand := _swapped(m.group(), *_SWAPS[kind])) \
+                and _better(m.group(), cand, _SAME_LINE_MARGIN):
+            chosen[i] = cand
+            fixes[kind] += 1
+    out, pos = [], 0
+    for i, m in enumerate(runs):
+        if i in chosen:
+            out += [line[pos:m.start()], chosen[i]]
+            pos = m.end()
     out.append(line[pos:])
     return "".join(out), fixes
+
+
+def _swapped(span: str, enc: str, dec: str) -> str | None:
+    """``span`` encoded as ``enc`` and decoded as ``dec``; bytes lost as U+FFFD are read
+    back by the byte decoder. None when it does not decode."""
+    if LOST not in span:
+        try:
+            return _decode(span.encode(enc), dec)
+        except UnicodeEncodeError:
+            return None
+    tokens = _double_byte_tokens(span, enc)
+    reading = bytedp.decode(tokens, dec) if tokens else None
+    # a character whose two bytes were both lost stays lost (one U+FFFD for two)
+    return reading.text if reading and reading.text.count(LOST) < span.count(LOST) else None
+
+
+def _double_byte_tokens(span: str, codec: str) -> list[int | None] | None:
+    """The bytes a double-byte decoder read as ``span`` (None for each byte it gave up on,
+    U+FFFD); None when a character is not of ``codec``."""
+    tokens: list[int | None] = []
+    for ch in span:
+        if ch == LOST:
+            tokens.append(None)
+            continue
+        try:
+            tokens.extend(ch.encode(codec))
+        except UnicodeEncodeError:
+            return None
+    return tokens
 
 
 def fix_lost_markers(line: str) -> tuple[str, Counter]:
