@@ -87,10 +87,17 @@ def _fits(codec: str, pattern: tuple[int | None, ...], allowed: frozenset[int] |
             ch = bytes(combo).decode(codec)
         except UnicodeDecodeError:
             continue
-        if len(ch) == 1 and ch > "\x7f" and unicodedata.category(ch)[0] not in "ZC":  # nothing invisible
+        if len(ch) == 1 and ch > "\x7f" and not invisible(ch):
             found.append((model.prior("", ch) + (TRADITIONAL_GUESS if ch in trad else 0.0), ch))
     found.sort()
     return tuple(ch for _, ch in found[:FILL_CHOICES])
+
+
+def invisible(ch: str) -> bool:
+    """A control, format or typographic space character (not the ideographic or the
+    no-break space, which web text has): no lost byte is guessed to have made one."""
+    cat = unicodedata.category(ch)
+    return cat[0] == "C" or (cat[0] == "Z" and ch not in "\u3000\u00a0")
 
 
 def _guess_cost(ch: str) -> float:
