@@ -484,7 +484,7 @@ def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
 
 
 _CONTINUATION = range(0x80, 0xC0)
-_BEAM = 16         # partial fills kept per hole (more when they tie)
+_FILL_BEAM = 4     # partial fills kept per hole (more when they tie)
 _BEAM_MAX = 64
 #: Characters after a hole that are scored: a continuation byte changes only the character
 #: it ends; the rest of a segment decodes the same for every candidate, so its cost is a
@@ -492,7 +492,7 @@ _BEAM_MAX = 64
 _WINDOW = 6
 #: Candidates per hole scored by the full model; the others are ranked out by
 #: :meth:`charlm.CharLM.prior` (a character's own cost and its bigram with the one before).
-_SCORED = 24
+_SCORED = 8
 
 
 def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
@@ -560,7 +560,7 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibak
             if g[1][-4:] not in seen:
                 seen.add(g[1][-4:])
                 merged.append(g)
-        cut = merged[min(_BEAM, len(merged)) - 1][0] + 1e-9
+        cut = merged[min(_FILL_BEAM, len(merged)) - 1][0] + 1e-9
         beams = [g for g in merged if g[0] <= cut][:_BEAM_MAX]
     return beams[0][1]
 
@@ -752,6 +752,33 @@ def repair_line(line: str) -> tuple[str, Counter]:
     total: Counter = Counter()
     if not needs_repair(line):
         return line, total
+    if len(line) > MAX_CHUNK:
+        return "".join(_repair_chunk(chunk, total) for chunk in _chunks(line)), total
+    return _repair_chunk(line, total), total
+
+
+#: Longer lines are repaired a piece at a time (the cost stays linear, each search bounded).
+MAX_CHUNK = 4000
+_ASCII_RE = re.compile(r"[\x00-\x7f]")
+
+
+def _chunks(line: str) -> list[str]:
+    """``line`` cut into pieces of about :data:`MAX_CHUNK` characters, each before an ASCII
+    character (there every decoder is back in step: an ASCII byte is a character of its own
+    in GBK, Big5 and UTF-8); a stretch without one is not cut."""
+    out, start = [], 0
+    while len(line) - start > MAX_CHUNK:
+        m = _ASCII_RE.search(line, start + MAX_CHUNK * 3 // 4)
+        if m is None:
+            break
+        cut = m.start()
+        out.append(line[start:cut])
+        start = cut
+    out.append(line[start:])
+    return out
+
+
+def _repair_chunk(line: str, total: Counter) -> str:
     line = _repair_rounds(line, total)
     if C1_RE.search(line):
         line, n = C1_RE.subn("", line)
@@ -760,7 +787,7 @@ def repair_line(line: str) -> tuple[str, Counter]:
     line, c = fix_lost_markers(line)
     if c:
         total.update(c)
-    return line, total
+    return line
 
 
 #: A line whose ideographs still cost this much after every repair reads as mojibake
