@@ -443,6 +443,8 @@ def speed(cleans: dict[str, list[str]], sets: dict[str, list[Case]], timing: lis
     print("\n## Speed (one core)\n")
     print("| what | figure |")
     print("|---|---:|")
+    print(f"| pre-check (`mojibake.needs_repair`), clean lines (all clean sets) | "
+          f"{rate(clean, mojibake.needs_repair):.1f} MB/s |")
     print(f"| repair step, clean lines (all clean sets, {len(clean)} lines) | {rate(clean, ours):.1f} MB/s |")
     print(f"| repair step, modern news lines | {rate(news, ours):.1f} MB/s |")
     print(f"| repair step, damaged lines (all damage sets) | {rate(damaged, ours):.2f} MB/s |")
