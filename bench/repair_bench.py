@@ -1,16 +1,19 @@
-"""Repair benchmark: synthetic damage made by really encoding and decoding bytes.
+"""Repair benchmark on today's text: damage made by really encoding and decoding bytes.
 
-usage: python bench/repair_bench.py [--n 500] [--clean-n 2000] [--seed 7] [--no-ftfy]
+usage: python bench/repair_bench.py [--n 300] [--seed 7] [--no-ftfy] [--only NAME]
 
-For each damage type, clean People's Daily lines are damaged the way real
-software damages them, then repaired by jingwen (``mojibake.repair_line`` and
-pinyin removal: the repair step, without normalization) and by ftfy
+The clean text comes from sources the language model never counted
+(``bench/repair_corpus.py``: the real pages of ``../shared/devset-lines``, the
+devset's checklists, the gold records, Python's CJK test texts, ``humanize``'s
+message catalogues). For each kind of damage, modern news lines are damaged the
+way real software damages them, then repaired by jingwen (``mojibake.repair_line``
+and pinyin removal: the repair step, without normalization) and by ftfy
 (``fix_text`` with its defaults). Printed per set: exact-match rate and CER
-against the clean line. Clean sets (Simplified, Traditional, rare characters,
-URLs, ``?``, Latin parentheses, Japanese, Korean, European languages, mixed)
-must come back unchanged: printed as lines changed. Then throughput of
-``jingwen fix`` on clean text and of Traditional→Simplified against
-opencc-python-reimplemented.
+against the clean line. Clean sets (modern news in both scripts, page lines,
+mixed Chinese-English, URLs, code, ``?``, Japanese, Korean, European) must come
+back unchanged: printed as lines changed. Then speed on one core: MB/s on clean
+and on damaged text, the worst milliseconds per 10 KB document, one long
+mojibake line through ``jingwen fix``'s core, and Traditional→Simplified.
 """
 from __future__ import annotations
 
@@ -23,10 +26,10 @@ from dataclasses import dataclass
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 
-from corpus import extra_clean_lines, sample_lines  # noqa: E402
+import repair_corpus  # noqa: E402
 
 from jingwen.fix import fix_line  # noqa: E402
-from jingwen.repair import mojibake, pinyin
+from jingwen.repair import mojibake, pinyin  # noqa: E402
 from jingwen.text import script  # noqa: E402
 from jingwen.text.normalize import normalize_chars  # noqa: E402
 
@@ -86,6 +89,48 @@ def gbk_as_big5(line, rng):
         return line.encode("gbk").decode("cp950")
     except UnicodeError:
         return None
+
+
+def utf8_as_cp1252_lost(line, rng):
+    """Strict Windows-1252 with errors=replace: its five undefined bytes became U+FFFD."""
+    broken = line.encode("utf-8").decode("cp1252", errors="replace")
+    return broken if "\ufffd" in broken else None
+
+
+def utf8_as_cp936_lost(line, rng):
+    """Windows cp936 (``€`` is byte 0x80) with errors=replace."""
+    broken = line.encode("utf-8").decode("cp936", errors="replace")
+    return broken if "\ufffd" in broken else None
+
+
+def gbk_as_latin1_twice(line, rng):
+    """GBK read as Latin-1, saved as UTF-8, read as Windows-1252 again."""
+    return sloppy_1252(line.encode("gbk").decode("latin-1").encode("utf-8"))
+
+
+def gbk_as_big5_lost(line, rng):
+    """GBK read as Big5 with errors=replace: pairs Big5 lacks became U+FFFD."""
+    broken = line.encode("gbk", errors="ignore").decode("cp950", errors="replace")
+    return broken if "\ufffd" in broken else None
+
+
+def utf8_as_gbk_span(line: str, rng: random.Random) -> str | None:
+    """A span of 2-12 characters of a clean line was UTF-8 read as GBK (a field pasted
+    from another page, a title or a name)."""
+    han = [i for i, c in enumerate(line) if "\u4e00" <= c <= "\u9fff"]
+    if len(line) < 8 or len(han) < 4:
+        return None
+    i = rng.choice(han[:-2])
+    j = min(len(line), i + rng.randint(2, 12))
+    if j - i < 2 or j == len(line) and i == 0:
+        return None
+    span = line[i:j].encode("utf-8").decode("gb18030", errors="replace")
+    return line[:i] + span + line[j:]
+
+
+def fullwidth(line, rng):
+    """ASCII letters and digits written full width (as GBK-era pages do)."""
+    return line.translate({cp: cp + 0xFEE0 for cp in range(0x30, 0x7B) if chr(cp).isalnum()})
 
 
 def misaligned(kind: str) -> Callable[[str, random.Random], str | None]:
@@ -163,32 +208,47 @@ def _pinyin_mirror(trad: str, rng: random.Random, lose: bool) -> str | None:
     return "".join(out) if annotated >= 3 else None
 
 
+#: The damage sets, grouped as the issue's table groups them.
+DAMAGES: dict[str, Callable[[str, random.Random], str | None]] = {
+    "gbk_as_latin1": gbk_as_latin1,
+    "gbk_as_cp1252": gbk_as_cp1252,
+    "utf8_as_cp1252": utf8_as_cp1252,
+    "utf8_as_gbk": utf8_as_gbk,
+    "utf8_as_latin1_x2": utf8_as_latin1_twice,
+    "gbk_as_latin1_x2": gbk_as_latin1_twice,
+    "gbk_as_big5": gbk_as_big5,
+    "utf8_as_gbk_lost_bytes": utf8_as_gbk_lost,
+    "utf8_as_gb18030_lost_bytes (browser)": utf8_as_gb18030_lost,
+    "utf8_as_cp936_lost_bytes": utf8_as_cp936_lost,
+    "utf8_as_gbk_span_in_clean_line": utf8_as_gbk_span,
+    "utf8_as_cp1252_lost_bytes": utf8_as_cp1252_lost,
+    "gbk_as_big5_lost_bytes": gbk_as_big5_lost,
+    "misaligned_gbk_lost_byte": misaligned("lost"),
+    "misaligned_gbk_added_byte": misaligned("added"),
+    "misaligned_gbk_question_mark": misaligned("question"),
+    "misaligned_gbk_high_bit": misaligned("high_bit"),
+}
+#: Sets damaged from Traditional lines (Big5 bytes, a mirror's pinyin).
+TRADITIONAL_DAMAGES = ("big5_as_gbk", "pinyin_mirror", "pinyin_mirror_lost_chars")
+
+
 def build_sets(n: int, seed: int) -> dict[str, list[Case]]:
     import opencc
 
     rng = random.Random(seed)
-    lines = sample_lines(n * 3, seed + 1)
+    simp, trad = repair_corpus.news_lines()
+    lines = list(simp)
+    random.Random(seed + 1).shuffle(lines)
     s2t = opencc.OpenCC("s2t")
-    trad_lines = [s2t.convert(t) for t in lines[:n]]
-    damages = {
-        "utf8_as_gbk": utf8_as_gbk,
-        "utf8_as_gbk_lost_bytes": utf8_as_gbk_lost,
-        "utf8_as_gb18030_lost_bytes (browser)": utf8_as_gb18030_lost,
-        "gbk_as_latin1": gbk_as_latin1,
-        "gbk_as_cp1252": gbk_as_cp1252,
-        "utf8_as_cp1252": utf8_as_cp1252,
-        "utf8_as_latin1_x2": utf8_as_latin1_twice,
-        "gbk_as_big5": gbk_as_big5,
-        "misaligned_gbk_added_byte": misaligned("added"),
-        "misaligned_gbk_high_bit": misaligned("high_bit"),
-        "misaligned_gbk_lost_byte": misaligned("lost"),
-        "misaligned_gbk_question_mark": misaligned("question"),
-    }
+    trad_lines = list(trad) + [s2t.convert(t) for t in lines[:n]]
     sets: dict[str, list[Case]] = {}
-    for name, damage in damages.items():
+    for name, damage in DAMAGES.items():
         cases = []
         for line in lines:
-            d = damage(line, rng)
+            try:
+                d = damage(line, rng)
+            except UnicodeError:  # a character the codec cannot encode (U+00A0 in GBK)
+                continue
             if d is not None and d != line:
                 cases.append(Case(d, line))
             if len(cases) == n:
@@ -199,19 +259,19 @@ def build_sets(n: int, seed: int) -> dict[str, list[Case]]:
     sets["pinyin_mirror_lost_chars"] = [Case(m, t) for t in trad_lines
                                         if (m := _pinyin_mirror(t, rng, True)) and "?" in m][:n]
     sets["entities_invisibles"] = [Case(entities_and_invisibles(t, rng), t) for t in lines[:n]]
+    sets["fullwidth"] = [Case(d, t) for t in lines if (d := fullwidth(t, rng)) != t][:n]
     sets["kunkun"] = [Case(kunkun(t, rng), t) for t in lines[:n]]
     return sets
 
 
-def clean_sets(n: int, seed: int) -> dict[str, list[str]]:
+def clean_sets() -> dict[str, list[str]]:
     import opencc
 
-    lines = sample_lines(n, seed + 2)
-    out = {"simplified (People's Daily)": lines,
-           "traditional": [opencc.OpenCC("s2t").convert(t) for t in lines[: n // 4]]}
-    for name, extra in extra_clean_lines().items():
-        out[name] = extra
-    return out
+    sets = repair_corpus.clean_sets()
+    s2t = opencc.OpenCC("s2t")
+    sets["modern news (Simplified→Traditional by OpenCC)"] = [s2t.convert(t) for t in
+                                                              repair_corpus.news_lines()[0][:500]]
+    return sets
 
 
 # -- repair functions --------------------------------------------------------------------
@@ -249,35 +309,39 @@ def run_set(cases: list[Case], fn: Callable[[str], str], reference: Callable[[st
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=500, help="lines per damage type (default 500)")
-    ap.add_argument("--clean-n", type=int, default=2000, help="clean Simplified lines (default 2000)")
+    ap.add_argument("--n", type=int, default=300, help="lines per damage set (default 300)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-ftfy", action="store_true", help="skip the ftfy column")
     ap.add_argument("--only", help="run only the damage sets whose name contains this")
     args = ap.parse_args()
     import ftfy
 
-    ftfy_fix = None if args.no_ftfy else ftfy.fix_text
     started = time.time()
+    simp, trad = repair_corpus.news_lines()
+    if not simp:
+        sys.exit(f"no modern text found (is {repair_corpus.SHARED} there?)")
+    print(f"Modern news lines: {len(simp)} Simplified, {len(trad)} Traditional ({repair_corpus.SHARED})\n")
+    fix_line("预热 warm-up 預熱")  # load the tables first
     sets = build_sets(args.n, args.seed)
-    print(f"## Repair: exact match and CER against the clean line ({args.n} lines per set)\n")
-    print("| damage | lines | jingwen exact | jingwen CER | ftfy exact | ftfy CER |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"## Repair: exact match and CER against the clean line (up to {args.n} lines per set)\n")
+    print("| damage | lines | jingwen exact | jingwen CER | ftfy exact | ftfy CER | jingwen s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    timing: list[tuple[str, float, int]] = []
     for name, cases in sets.items():
-        if args.only and args.only not in name:
-            continue
-        if name == "kunkun":
+        if args.only and args.only not in name or name == "kunkun":
             continue
         fn, ref = ours, (lambda s: s)
-        if name == "entities_invisibles":
+        if name in ("entities_invisibles", "fullwidth"):
             fn, ref = ours_entities, (lambda s: normalize_chars(s)[0])
         elif name.startswith("pinyin"):  # judged after Traditional→Simplified: a restored 发 is 發
             fn, ref = (lambda s: simplified(ours(s))), simplified
-        t0 = time.time()
+        t0 = time.perf_counter()
         e, c = run_set(cases, fn, ref)
-        dt = time.time() - t0
-        fe, fc = run_set(cases, ftfy_fix, ref) if ftfy_fix else (float("nan"), float("nan"))
-        print(f"| {name} | {len(cases)} | {e:.1%} | {c:.4f} | {fe:.1%} | {fc:.4f} |  <!-- {dt:.1f}s -->")
+        dt = time.perf_counter() - t0
+        if name in DAMAGES:
+            timing.append((name, dt, sum(len(x.damaged.encode("utf-8")) for x in cases)))
+        fe, fc = run_set(cases, ftfy.fix_text, ref) if not args.no_ftfy else (float("nan"), float("nan"))
+        print(f"| {name} | {len(cases)} | {e:.1%} | {c:.4f} | {fe:.1%} | {fc:.4f} | {dt:.1f} |")
     if args.only:
         return
     kk = sets["kunkun"]
@@ -288,8 +352,12 @@ def main() -> None:
     print("| clean set | lines | jingwen repair | jingwen fix (normalizes) | ftfy fix_text | ftfy fix_encoding |")
     print("|---|---:|---:|---:|---:|---:|")
     total = changed = 0
-    for name, lines in clean_sets(args.clean_n, args.seed).items():
-        ours_changed = sum(ours(t) != t for t in lines)
+    cleans = clean_sets()
+    examples = []
+    for name, lines in cleans.items():
+        got = [ours(t) for t in lines]
+        ours_changed = sum(g != t for g, t in zip(got, lines))
+        examples += [(t, g) for g, t in zip(got, lines) if g != t][:3]
         fix_changed = sum(fix_line(t)[0] != t for t in lines)
         ft = sum(ftfy.fix_text(t) != t for t in lines)
         fe = sum(ftfy.fix_encoding(t) != t for t in lines)
@@ -297,29 +365,59 @@ def main() -> None:
         changed += ours_changed
         print(f"| {name} | {len(lines)} | {ours_changed} | {fix_changed} | {ft} | {fe} |")
     print(f"| **all** | {total} | **{changed}** | | | |")
-    script_accuracy(args.clean_n, args.seed)
-    speed()
+    for before, after in examples:
+        print(f"\n    changed: {before!r}\n         to: {after!r}")
+    script_accuracy(simp)
+    speed(cleans, sets, timing)
     print(f"\n(benchmark took {time.time() - started:.0f} s)")
 
 
-def script_accuracy(n: int, seed: int) -> None:
+def script_accuracy(lines: list[str]) -> None:
     """Simplified → Traditional (OpenCC s2t) → back: how often the line comes back exactly."""
     import opencc
 
-    lines = sample_lines(n, seed + 3)
     s2t, t2s = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
     trad = [s2t.convert(t) for t in lines]
     ours_ok = sum(script.to_simplified(t)[0] == o for t, o in zip(trad, lines))
     theirs_ok = sum(t2s.convert(t) == o for t, o in zip(trad, lines))
-    print("\n## Traditional → Simplified, round trip of clean lines\n")
+    print("\n## Traditional → Simplified, round trip of modern news lines\n")
     print("| converter | lines | exact |")
     print("|---|---:|---:|")
     print(f"| jingwen | {len(lines)} | {ours_ok / len(lines):.1%} |")
     print(f"| opencc-python-reimplemented t2s | {len(lines)} | {theirs_ok / len(lines):.1%} |")
 
 
-def speed() -> None:
-    """Throughput on one core: fix_line on clean text, Traditional→Simplified against OpenCC."""
+#: Lines of a set are grouped into documents of about this many bytes for the ceiling.
+DOC_BYTES = 10_240
+
+
+def _docs(lines: list[str]) -> list[list[str]]:
+    docs, cur, size = [], [], 0
+    for line in lines:
+        cur.append(line)
+        size += len(line.encode("utf-8")) + 1
+        if size >= DOC_BYTES:
+            docs.append(cur)
+            cur, size = [], 0
+    return docs + ([cur] if cur else [])
+
+
+def _worst_ms_per_10kb(lines: list[str], fn: Callable[[str], object]) -> tuple[float, int]:
+    """The slowest document of ``lines`` (grouped by :data:`DOC_BYTES`), in ms per 10 KB."""
+    worst = 0.0
+    docs = _docs(lines)
+    for doc in docs:
+        size = sum(len(x.encode("utf-8")) + 1 for x in doc)
+        t0 = time.perf_counter()
+        for line in doc:
+            fn(line)
+        worst = max(worst, (time.perf_counter() - t0) * 1000 * DOC_BYTES / max(size, 1))
+    return worst, len(docs)
+
+
+def speed(cleans: dict[str, list[str]], sets: dict[str, list[Case]], timing: list[tuple[str, float, int]]) -> None:
+    """One core: the repair step on clean and on damaged text, the per-document worst
+    case, a long mojibake line, and Traditional→Simplified against OpenCC."""
     import opencc
 
     def rate(lines: list[str], fn) -> float:
@@ -329,31 +427,34 @@ def speed() -> None:
             fn(line)
         return mb / (time.perf_counter() - t0)
 
-    fix_line("预热 warm-up 預熱")  # load the tables first
-    pd = sample_lines(3000, 99)
-    modern = modern_lines() * 20
-    s2t = opencc.OpenCC("s2t")
-    script.to_simplified(s2t.convert("\n".join(sample_lines(500, 98))))  # warm the form cache
-    trad = s2t.convert("\n".join(pd)).split("\n")
-    t2s = opencc.OpenCC("t2s")
+    clean = [t for lines in cleans.values() for t in lines]
+    damaged = [c.damaged for name in DAMAGES for c in sets[name]]
+    news = repair_corpus.news_lines()[0]
+    clean_worst, clean_docs = _worst_ms_per_10kb(clean, ours)
+    dmg_worst, dmg_docs = _worst_ms_per_10kb(damaged, ours)
+    slowest = max(timing, key=lambda t: t[1] / max(t[2], 1))
+    long_line = "".join(news).encode("utf-8").decode("gb18030", errors="replace")[:100_000]
+    t0 = time.perf_counter()
+    fix_line(long_line)
+    long_rate = len(long_line.encode("utf-8")) / 1e6 / (time.perf_counter() - t0)
+    s2t, t2s = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
+    trad = s2t.convert("\n".join(news)).split("\n")
+    script.to_simplified("\n".join(trad))  # warm the form cache
     print("\n## Speed (one core)\n")
-    print("| what | MB/s |")
+    print("| what | figure |")
     print("|---|---:|")
-    print(f"| `jingwen fix` core (fix_line), clean People's Daily 1998 lines | {rate(pd, fix_line):.1f} |")
-    print("| `jingwen fix` core (fix_line), clean 2024 news paragraphs (the gold texts) | "
-          f"{rate(modern, fix_line):.1f} |")
-    print(f"| Traditional→Simplified, jingwen | {rate(trad, script.to_simplified):.1f} |")
-    print(f"| Traditional→Simplified, opencc-python-reimplemented t2s | {rate(trad, t2s.convert):.2f} |")
-    print(f"| Simplified lines through jingwen's converter (no-op path) | {rate(pd, script.to_simplified):.0f} |")
-
-
-def modern_lines() -> list[str]:
-    """Paragraphs of the five gold records: clean news text of 2020-2025."""
-    import json
-    import pathlib
-
-    gold = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
-    return [line for p in sorted(gold.glob("*.json")) for line in json.loads(p.read_text("utf-8"))["text"].split("\n")]
+    print(f"| pre-check (`mojibake.needs_repair`), clean lines (all clean sets) | "
+          f"{rate(clean, mojibake.needs_repair):.1f} MB/s |")
+    print(f"| repair step, clean lines (all clean sets, {len(clean)} lines) | {rate(clean, ours):.1f} MB/s |")
+    print(f"| repair step, modern news lines | {rate(news, ours):.1f} MB/s |")
+    print(f"| repair step, damaged lines (all damage sets) | {rate(damaged, ours):.2f} MB/s |")
+    print(f"| slowest damage set: {slowest[0]} | {slowest[2] / 1e6 / slowest[1]:.2f} MB/s |")
+    print(f"| worst document, clean (of {clean_docs} of ~10 KB) | {clean_worst:.0f} ms per 10 KB |")
+    print(f"| worst document, damaged (of {dmg_docs} of ~10 KB) | {dmg_worst:.0f} ms per 10 KB |")
+    print(f"| `jingwen fix` core (fix_line), clean modern news | {rate(news, fix_line):.1f} MB/s |")
+    print(f"| `jingwen fix` core, one 100 KB line of UTF-8 read as GBK | {long_rate:.2f} MB/s |")
+    print(f"| Traditional→Simplified, jingwen | {rate(trad, script.to_simplified):.1f} MB/s |")
+    print(f"| Traditional→Simplified, opencc-python-reimplemented t2s | {rate(trad, t2s.convert):.2f} MB/s |")
 
 
 if __name__ == "__main__":

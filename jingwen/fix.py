@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jingwen.repair import mojibake, pinyin
 from jingwen.text import normalize, script
@@ -35,6 +35,12 @@ class Context:
 
     mirror: bool | None = None       # the text comes from a pinyin-annotating mirror
     traditional: bool | None = None  # the text is Traditional Chinese
+    #: Lines the repairs left garbled (as the repair saw them, and with spacing normalized):
+    #: kept as they are, no script conversion, no punctuation rule.
+    unrepaired: set[str] = field(default_factory=set)
+
+    def is_unrepaired(self, line: str) -> bool:
+        return bool(self.unrepaired) and line in self.unrepaired
 
 
 Step = Callable[[str, Context], tuple[str, Counter | None]]
@@ -50,7 +56,14 @@ def strip_mirror_pinyin(text: str, ctx: Context) -> tuple[str, Counter | None]:
 
 
 def repair_mojibake(text: str, ctx: Context) -> tuple[str, Counter | None]:
-    return mojibake.repair_line(text)
+    """The byte-level repairs; a suspect line that still reads as mojibake after them keeps
+    its characters (``unrepaired_mojibake``): a half-repaired guess is not made worse by
+    converting garbage to Simplified."""
+    out, edits = mojibake.repair_line(text)
+    if (edits or mojibake.needs_repair(text)) and mojibake.still_garbled(out):
+        ctx.unrepaired.update((text, normalize.normalize_line_space(text)))
+        return text, Counter(unrepaired_mojibake=1)
+    return out, edits
 
 
 def strip_pinyin(text: str, ctx: Context) -> tuple[str, Counter | None]:
@@ -59,13 +72,19 @@ def strip_pinyin(text: str, ctx: Context) -> tuple[str, Counter | None]:
 
 
 def normalize_chars(text: str, ctx: Context) -> tuple[str, Counter | None]:
-    return normalize.normalize_chars(text)
+    return (text, None) if ctx.is_unrepaired(text) else normalize.normalize_chars(text)
 
 
 def to_simplified(text: str, ctx: Context) -> tuple[str, Counter | None]:
+    """Traditional to Simplified (``text`` may be several lines: unrepaired ones are kept)."""
     if ctx.traditional is False:
         return text, None
-    out, n = script.to_simplified(text, ctx.traditional)
+    if ctx.unrepaired:
+        lines = text.split("\n")
+        converted = [(ln, 0) if ctx.is_unrepaired(ln) else script.to_simplified(ln, ctx.traditional) for ln in lines]
+        out, n = "\n".join(c for c, _ in converted), sum(k for _, k in converted)
+    else:
+        out, n = script.to_simplified(text, ctx.traditional)
     return out, Counter(traditional_to_simplified=n) if n else None
 
 
@@ -75,6 +94,8 @@ def normalize_spacing(text: str, ctx: Context) -> tuple[str, Counter | None]:
 
 
 def normalize_punctuation(text: str, ctx: Context) -> tuple[str, Counter | None]:
+    if ctx.is_unrepaired(text):
+        return text, None
     out, n = normalize.normalize_punctuation(text)
     return out, Counter(punctuation=n) if n else None
 

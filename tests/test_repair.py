@@ -2,7 +2,8 @@
 and decoding bytes, or copied from a sample scrape."""
 import pytest
 
-from jingwen.repair import mojibake, pinyin
+from jingwen.fix import fix_line
+from jingwen.repair import bytedp, mojibake, pinyin
 from jingwen.repair.decode import decode_bytes
 from jingwen.repair.misaligned import fix_misaligned_gbk
 from jingwen.text import script
@@ -173,3 +174,45 @@ def test_latin1_mojibake_from_a_decoder_that_took_valid_utf8_pairs():
             i += 1
     assert "Ź" in shown
     assert mojibake.fix_single_byte_mojibake("".join(shown))[0] == text
+
+
+def test_pre_check_passes_clean_lines_and_stops_mojibake():
+    for clean in (CLEAN, "plain ASCII, with a question? mark", "这次A股下挫，2024年GDP增长5%"):
+        assert mojibake.repair_line(clean) == (clean, {})
+    assert not mojibake.needs_repair(CLEAN) and not mojibake.needs_repair("ASCII only")
+    assert mojibake.needs_repair("你好世界".encode().decode("gb18030"))  # common characters: the bytes tell
+    assert mojibake.needs_repair(CLEAN.encode("gbk").decode("latin-1"))
+
+
+def test_utf8_read_as_gbk_in_a_span_of_a_clean_line():
+    span = "给予进入".encode().decode("gb18030")
+    line = f"如果我们开始{span}太空的人类更大的自由度"
+    fixed, counts = mojibake.repair_line(line)
+    assert fixed == "如果我们开始给予进入太空的人类更大的自由度" and counts["utf8_as_gbk"] == 1
+
+
+def test_utf8_read_as_strict_cp1252_that_lost_its_undefined_bytes():
+    text = "参加大会报道的70多家境内外媒体和100多名记者"
+    damaged = text.encode("utf-8").decode("cp1252", errors="replace")
+    assert "\ufffd" in damaged
+    assert mojibake.repair_line(damaged)[0] == text
+
+
+def test_gbk_read_as_big5_with_lost_bytes():
+    text = "这次A股下挫和以前有什么不同,显示出什么问题"
+    damaged = text.encode("gbk").decode("cp950", errors="replace")
+    assert "\ufffd" in damaged or damaged != text
+    assert mojibake.repair_line(damaged)[0] == text
+
+
+def test_byte_decoder_fills_an_unknown_byte_from_the_characters_that_fit():
+    data = list("中华全国总工会".encode())
+    data[4] = None  # the second byte of 华
+    reading = bytedp.decode(data, "utf-8")
+    assert reading.text == "中华全国总工会" and reading.filled == 1
+
+
+def test_a_line_still_garbled_keeps_its_characters_and_is_not_converted():
+    garbled = "中华全国总工会党组书记副主席书记处第一书记".encode().decode("cp950", errors="replace")
+    out, counts = fix_line(garbled)
+    assert out == garbled and counts == {"unrepaired_mojibake": 1}

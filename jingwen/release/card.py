@@ -40,7 +40,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 _LICENSE_ID = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 _URL = re.compile(r"^https?://[^\s/]+\S*$")
 
-# make bench-real on 2026-12-02 (README, "Quality on real scrapes")
+# make bench-real on 2026-12-03 (README, "Quality on real scrapes")
 KNOWN_LIMITATIONS = [
     "Cleaning is imperfect. Measured on 2026-12-03 (`make bench-real`) on real scrapes nobody on the project "
     "wrote: 92.1% of the devset's checks pass (386 of 419; 28 of 40 documents fully right); on 126 "

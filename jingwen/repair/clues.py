@@ -27,6 +27,13 @@ def suspect_re() -> re.Pattern:
     """Characters that clean Chinese text rarely contains: Han characters outside the
     ~6,400 most frequent (after folding Traditional to Simplified), kana, hangul,
     bopomofo, box drawing, private use, U+FFFD."""
+    return re.compile(f"[\u3040-\u30ff\u3100-\u312f\uac00-\ud7af\u2500-\u257f{PRIVATE_USE}\ufffd]"
+                      f"|(?=[\u3400-\u9fff\uf900-\ufaff])[^{common_han_class()}]")
+
+
+@functools.lru_cache(maxsize=1)
+def common_han_class() -> str:
+    """A regex class body of the ~6,400 most frequent Han characters and their Traditional forms."""
     uni = lexicon.load().unigrams
     ranked = sorted(uni.items(), key=lambda kv: -kv[1])
     total = sum(uni.values())
@@ -41,9 +48,7 @@ def suspect_re() -> re.Pattern:
     for trad, simp in table.items():
         if simp in common:
             common.add(chr(trad))
-    allowed = char_class(common)
-    return re.compile(f"[\u3040-\u30ff\u3100-\u312f\uac00-\ud7af\u2500-\u257f{PRIVATE_USE}\ufffd]"
-                      f"|(?=[\u3400-\u9fff\uf900-\ufaff])[^{allowed}]")
+    return char_class(common)
 
 
 def in_word(text: str, i: int) -> bool:

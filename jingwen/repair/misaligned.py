@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from jingwen.repair import charlm
-from jingwen.repair.charlm import MARGIN, READS_LIKE_TEXT
+from jingwen.repair.charlm import MARGIN, QUICK_READS_LIKE_TEXT, READS_LIKE_TEXT
 from jingwen.repair.clues import LOST, gbk_rejects, in_word, suspect_re
 from jingwen.text import lexicon
 from jingwen.text.chars import HAN, is_han
@@ -52,6 +52,9 @@ _FINALISTS = 3           # re-alignments whose lost characters are guessed
 _SHORTLIST = 24          # candidate characters scored by the full language model
 _RANK_WINDOW = 16        # characters past the trigger on which shifts are first ranked
 _ASCII_TRIGGER_COST = 7.0  # a run after a lone ASCII character is tried only if it reads worse
+#: A shifted run this long must read as common characters (unigram cost) before the
+#: language model looks at it: cheap, and clean text's shifts never do.
+_EVIDENCE_CHARS = 3
 _CLOSING = "”’」』）》"
 _PUNCT = "，。、；：？！“”《》（）０１２３４５６７８９"
 #: Dropping a byte leaves it unexplained; putting a stripped high bit back explains
@@ -348,6 +351,8 @@ def _realign(line: str, j: int) -> tuple[int, int, str, int] | None:
     until = max(j, a) + _RANK_WINDOW
     ranked = []
     for c in _shifts(line, a, b, hole, ks):
+        if len(c.text) >= _EVIDENCE_CHARS and model.quick_cost(c.text[:_RANK_WINDOW]) > QUICK_READS_LIKE_TEXT:
+            continue  # the evidence: a true re-alignment turns the run into common characters
         if until < b:
             new = line[lo:c.start] + c.text[:until - c.start]
         else:

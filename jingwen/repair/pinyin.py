@@ -87,7 +87,7 @@ def is_reading(ch: str, syllable: str) -> bool:
 
 def annotations(text: str) -> list[re.Match]:
     """Every ``X(reading of X)`` in ``text``."""
-    if not _QUICK_RE.search(text):
+    if (")" not in text and "）" not in text) or not _QUICK_RE.search(text):
         return []
     return [m for m in _ANNOTATION_RE.finditer(text) if is_reading(m.group(1), m.group(2))]
 

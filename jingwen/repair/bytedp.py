@@ -1,0 +1,214 @@
+"""One decoder for bytes with holes: dynamic programming over byte positions.
+
+A mojibake fix rebuilds the bytes that the damaging decoder saw (the span
+re-encoded with that decoder's codec); where the decoder gave up, the byte is
+unknown (``None``). :func:`decode` then reads those bytes as the codec they
+really were, left to right, keeping a beam of readings per byte position. The
+moves from a position are
+
+* a valid character of the target codec (ASCII, or a multi-byte character);
+* a character with an unknown byte filled: the characters whose known bytes
+  fit, the commonest first (``filled``);
+* a byte lost before this one (a character of which only this byte is left),
+  and a byte inserted (skipped), where the caller allows them;
+
+each scored by the language model (:meth:`charlm.CharLM.prior`: the
+character's own cost and its bigram with the one before) plus the move's cost.
+Readings that end in the same character are merged (Viterbi), and only
+:data:`BEAM` are kept per position, so the work is linear in the span.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from jingwen.repair import charlm
+from jingwen.text import script
+
+#: Readings kept per byte position.
+BEAM = 8
+#: Characters tried for a character with unknown bytes (commonest first).
+FILL_CHOICES = 24
+ASCII_COST = 3.0
+ASCII_AFTER_HAN_COST = 8.0
+#: Added to a guessed Traditional-only character (most text that loses bytes is Simplified).
+TRADITIONAL_GUESS = 4.0
+#: Readings are merged when they end in the same characters (enough for the bigram, and
+#: diverse enough for the finalists' rescoring with words).
+_MERGE = 3
+#: Characters on each side that judge a guessed character again.
+_CONTEXT = 3
+
+
+@dataclass(frozen=True)
+class Moves:
+    """What damage the decoder may assume, in nats (None: never)."""
+
+    fill: float = 1.0              # an unknown byte filled
+    lost: float | None = None      # a byte lost (a character of which one byte is left)
+    inserted: float | None = None  # a byte inserted (skipped)
+    unfilled: float = 12.0         # an unknown byte left as U+FFFD
+
+
+@dataclass
+class Reading:
+    cost: float
+    text: str
+    filled: int   # unknown bytes filled
+    lost: int     # characters guessed from one byte
+    skipped: int  # bytes skipped
+    guesses: tuple[tuple[int, tuple[int | None, ...]], ...] = ()  # (index in text, byte pattern)
+
+
+def _utf8_size(lead: int) -> int:
+    return 1 if lead < 0x80 else 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else \
+        4 if 0xF0 <= lead < 0xF5 else 0
+
+
+@functools.lru_cache(maxsize=65536)
+def _fits(codec: str, pattern: tuple[int | None, ...], allowed: frozenset[int] | None) -> tuple[str, ...]:
+    """The characters of ``codec`` whose bytes match ``pattern`` (None: any byte of
+    ``allowed``, or of 0x40-0xFE / 0x80-0xBF), commonest first, at most :data:`FILL_CHOICES`."""
+    if codec == "utf-8":
+        default = range(0x80, 0xC0)
+    else:
+        default = range(0x40, 0xFF)
+    choices = [[b] if b is not None else (sorted(allowed) if allowed else list(default)) for b in pattern]
+    if codec != "utf-8" and pattern[0] is None:
+        choices[0] = [b for b in (sorted(allowed) if allowed else range(0x81, 0xFF))]
+    model = charlm.model()
+    trad = script.tables().trad_only
+    found = []
+    for combo in itertools.product(*choices):
+        try:
+            ch = bytes(combo).decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and ch > "\x7f" and not invisible(ch):
+            found.append((model.prior("", ch) + (TRADITIONAL_GUESS if ch in trad else 0.0), ch))
+    found.sort()
+    return tuple(ch for _, ch in found[:FILL_CHOICES])
+
+
+def invisible(ch: str) -> bool:
+    """A control, format or typographic space character (not the ideographic or the
+    no-break space, which web text has): no lost byte is guessed to have made one."""
+    cat = unicodedata.category(ch)
+    return cat[0] == "C" or (cat[0] == "Z" and ch not in "\u3000\u00a0")
+
+
+def _guess_cost(ch: str) -> float:
+    return TRADITIONAL_GUESS if ch in script.tables().trad_only else 0.0
+
+
+def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves,
+                allowed: frozenset[int] | None) -> Iterable[tuple]:
+    """(bytes consumed, character, move cost, filled, lost, skipped, byte pattern of a
+    guessed character or None) from ``pos``."""
+    n = len(tokens)
+    t = tokens[pos]
+    if t is not None and t < 0x80:
+        yield 1, chr(t), 0.0, 0, 0, 0, None
+    elif codec == "utf-8":
+        size = _utf8_size(t) if t is not None else 0
+        if size > 1 and pos + size <= n:
+            body = tuple(tokens[pos:pos + size])
+            holes = body.count(None)
+            if not holes:
+                try:
+                    yield size, bytes(body).decode("utf-8"), 0.0, 0, 0, 0, None  # type: ignore[arg-type]
+                except UnicodeDecodeError:
+                    pass
+            elif holes < size - 1 or size == 2 or (allowed is not None and len(allowed) ** holes <= 64):
+                for ch in _fits(codec, body, allowed):
+                    yield size, ch, holes * moves.fill + _guess_cost(ch), holes, 0, 0, body
+    else:
+        if pos + 1 < n:
+            lead, trail = t, tokens[pos + 1]
+            if lead is not None and trail is not None and lead >= 0x81:
+                try:
+                    ch = bytes((lead, trail)).decode(codec)
+                    if len(ch) == 1:
+                        yield 2, ch, 0.0, 0, 0, 0, None
+                except UnicodeDecodeError:
+                    pass
+            elif (lead is None) != (trail is None) and (lead is None or lead >= 0x81):
+                for ch in _fits(codec, (lead, trail), allowed):
+                    yield 2, ch, moves.fill + _guess_cost(ch), 1, 0, 0, (lead, trail)
+            elif lead is None and trail is None:
+                yield 2, "\ufffd", moves.unfilled, 0, 0, 0, None  # a character whose two bytes are lost
+        if moves.lost is not None and t is not None and t >= 0x40:
+            for pattern in ((t, None), (None, t)) if t >= 0x81 else ((None, t),):
+                for ch in _fits(codec, pattern, None)[:FILL_CHOICES // 2]:
+                    yield 1, ch, moves.lost, 0, 1, 0, pattern
+    if t is None:
+        yield 1, "\ufffd", moves.unfilled, 0, 0, 0, None
+    if moves.inserted is not None:
+        yield 1, "", moves.inserted, 0, 0, 1, None
+
+
+def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), prev: str = "\n",
+           allowed: frozenset[int] | None = None) -> Reading | None:
+    """The cheapest reading of ``tokens`` (bytes, None where unknown) as ``codec``
+    (``utf-8``, ``gbk``/``gb18030`` or ``cp950``), after the text ``prev``."""
+    model = charlm.model()
+    n = len(tokens)
+    beams: list[dict[str, Reading]] = [{} for _ in range(n + 1)]
+    beams[0][prev[-1:] or "\n"] = Reading(0.0, "", 0, 0, 0)
+    for pos in range(n):
+        if not beams[pos]:
+            continue
+        beam = sorted(beams[pos].values(), key=lambda r: r.cost)[:BEAM]
+        for step, ch, extra, filled, lost, skipped, pattern in _char_moves(tokens, pos, codec, moves, allowed):
+            for r in beam:
+                last = r.text[-1:] or prev[-1:] or "\n"
+                if not ch:
+                    c = 0.0
+                elif ch.isascii():
+                    c = ASCII_AFTER_HAN_COST if last > "\x7f" and ch.isalnum() else ASCII_COST
+                else:
+                    c = model.prior(last, ch)
+                key = (r.text + ch)[-_MERGE:] or last
+                guesses = r.guesses + ((len(r.text), pattern),) if pattern else r.guesses
+                new = Reading(r.cost + c + extra, r.text + ch, r.filled + filled, r.lost + lost, r.skipped + skipped,
+                              guesses)
+                slot = beams[pos + step]
+                if key not in slot or new.cost < slot[key].cost:
+                    slot[key] = new
+    if not beams[n]:
+        return None
+    finalists = sorted(beams[n].values(), key=lambda r: r.cost)[:BEAM]
+    head = prev[-_MERGE:]
+    if len(finalists) > 1:  # the bigram ranks; words decide among the finalists (宝洁, not 宁洁)
+        finalists.sort(key=lambda r: sum(model.costs(head + r.text)) + r.cost - _bigram_part(model, head, r.text))
+    return _rechoose(finalists[0], codec, allowed, head)
+
+
+def _rechoose(reading: Reading, codec: str, allowed: frozenset[int] | None, head: str) -> Reading:
+    """Each guessed character chosen again with the words on both sides of it (喝了酒, not
+    好了酒): the beam saw only the character before."""
+    model = charlm.model()
+    text = list(reading.text)
+    for i, pattern in reading.guesses:
+        options = _fits(codec, pattern, allowed if None in pattern else None)
+        if len(options) < 2:
+            continue
+        left = (head + "".join(text[:i]))[-_CONTEXT:]
+        right = "".join(text[i + 1:i + 1 + _CONTEXT])
+        text[i] = min(options, key=lambda c: sum(model.costs(left + c + right)) + _guess_cost(c))
+    out = "".join(text)
+    return reading if out == reading.text else Reading(reading.cost, out, reading.filled, reading.lost,
+                                                       reading.skipped, reading.guesses)
+
+
+def _bigram_part(model: charlm.CharLM, head: str, text: str) -> float:
+    """What the beam's own scores put on the characters (replaced by the full model's)."""
+    total, last = 0.0, head[-1:] or "\n"
+    for ch in text:
+        total += (ASCII_AFTER_HAN_COST if last > "\x7f" and ch.isalnum() else ASCII_COST) if ch.isascii() \
+            else model.prior(last, ch)
+        last = ch
+    return total
