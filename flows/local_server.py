@@ -3,8 +3,8 @@
 Without a configured ``PREFECT_API_URL``, Prefect starts a temporary server of its
 own when the flow begins: the client first imports the server's code (~4 s), then
 waits for the server to import it again and start (~8 s). :class:`RunServer` starts
-the same server (Prefect's ephemeral app under uvicorn, no UI) as the very first
-thing a run does, so that it boots on the other core while this process imports
+the same server (Prefect's ephemeral app under uvicorn, no UI) as soon as a run
+knows it has work, so that it boots on the other core while this process imports
 Prefect, Great Expectations and the language model; and it names the server in
 ``PREFECT_API_URL`` before anything reads Prefect's settings (they are fixed when
 ``prefect.settings`` is first imported). The server dies with the run however the
@@ -70,9 +70,11 @@ class RunServer:
         os.environ["PREFECT_API_URL"] = self.url
         atexit.register(self.stop)  # before Prefect's own: so it runs after them, once they sent what they hold
 
-    def wait(self, seconds: float = 90) -> None:
+    def wait(self, seconds: float | None = None) -> None:
         """Return once the server answers its health check; raise :class:`ServerFailed`
-        (with the end of its log) if it exits or does not answer in ``seconds``."""
+        (with the end of its log) if it exits or does not answer in ``seconds`` (default:
+        ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, as Prefect's own)."""
+        seconds = seconds or float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 90))
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

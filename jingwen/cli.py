@@ -69,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="a longer line makes a file too_large (default: %(default)s)")
     run.add_argument("--cache", help="folder of cleaned documents reused across runs (default: OUT/.cache)")
     run.add_argument("--runner", choices=("processes", "threads", "dask"), default="processes",
-                     help="where shard tasks run: local worker processes (default), threads, or a Dask cluster")
+                     help="where shard tasks run: local worker processes (default; below 1000 raw files and "
+                          "without --workers, the flow's own process), threads, or a Dask cluster")
     run.add_argument("--workers", type=int, help="worker processes or threads (default: one per core)")
     run.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (with --runner dask; default: a "
                                        "local cluster of worker processes)")
@@ -265,11 +266,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         load_suites()
         with output_lock(pathlib.Path(args.out)):
             pass
-        if not pathlib.Path(args.raw).is_dir():
-            raise FileNotFoundError(f"raw folder {args.raw} does not exist")
         if args.version and (pathlib.Path(args.out) / args.version).exists():
             raise FileExistsError(f"release {args.version} already exists in {args.out}")
-    except (SuitesError, OutputLocked, FileExistsError, FileNotFoundError) as exc:
+    except (SuitesError, OutputLocked, FileExistsError) as exc:
         print(f"jingwen run: {exc}", file=sys.stderr)
         return 1
     limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
@@ -280,9 +279,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from jingwen.flows.local_server import RunServer, ServerFailed, configured_api_url  # no Prefect import
 
-    documents = len(discover(pathlib.Path(args.raw).resolve())[0]) if args.runner == "processes" else None
     api = configured_api_url()
     server = None if api else RunServer()  # boots on the other core while Prefect is imported here; ends at exit
+    documents = len(discover(pathlib.Path(args.raw).resolve())[0]) if args.runner == "processes" else None
     print(f"jingwen: releasing {args.raw}/ into {args.out}/ with Prefect "
           f"({'server ' + api if api else 'a server for this run'})", file=sys.stderr)
     try:
@@ -368,7 +367,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 def _print_summary(s: dict, seconds: float) -> None:
     took = (f"{seconds:.1f} s; Prefect not started" if s.get("seconds") is None else
-            f"{seconds:.1f} s, of which {s['seconds']:.1f} s in the flow and the rest starting Prefect")
+            f"{seconds:.1f} s, of which {s['seconds']:.1f} s in the flow and the rest startup: server, imports, models")
     if s.get("up_to_date"):
         print(f"release {s['version']} is up to date: raw files, pipeline and expectations unchanged; "
               f"nothing written ({took})")

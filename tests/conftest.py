@@ -69,7 +69,7 @@ def prefect_server(tmp_path_factory):
     """One real ``prefect server start`` on a free loopback port, with its own database, for the session.
 
     Flows run in the test process and ``jingwen`` subprocesses (which inherit the environment) talk to
-    it instead of each starting Prefect's temporary server (~10-15 s a time). Yields the environment.
+    it instead of each starting a server of their own (~5-15 s a time). Yields the environment.
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

@@ -23,8 +23,8 @@ def jingwen(*args, timeout=300, env=None, **kw):
                           timeout=timeout, cwd=ROOT, env=env, **kw)
 
 
-def temporary_server_env(home: pathlib.Path) -> dict[str, str]:
-    """No ``PREFECT_API_URL``: ``jingwen run`` starts Prefect's temporary server, as ``make run`` does."""
+def own_server_env(home: pathlib.Path) -> dict[str, str]:
+    """No ``PREFECT_API_URL``: ``jingwen run`` starts its own server for the run, as ``make run`` does."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     return {**env, "PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90"}
 
@@ -80,7 +80,7 @@ def hostile_folder(raw: pathlib.Path, outside: pathlib.Path) -> dict[str, str]:
 def test_a_folder_of_hostile_files(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     want = hostile_folder(raw, tmp_path / "outside.txt")
-    done = jingwen("run", "--raw", str(raw), "--out", str(out), env=temporary_server_env(tmp_path / "home"))
+    done = jingwen("run", "--raw", str(raw), "--out", str(out), env=own_server_env(tmp_path / "home"))
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     release = out / "0.1.0"
@@ -166,7 +166,7 @@ def test_a_run_killed_with_sigkill_leaves_no_process_behind(tmp_path):
     _corpus(raw, 300)
     proc = subprocess.Popen([sys.executable, "-m", "jingwen.cli", "run", "--raw", str(raw), "--out", str(out),
                              "--workers", "2", "--shard-size", "50"], cwd=ROOT, start_new_session=True,
-                            env=temporary_server_env(tmp_path / "home"),
+                            env=own_server_env(tmp_path / "home"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:  # the server and both workers are up, and the shards are being processed
         children = wait_for(lambda: list(out.glob(".work-*")) and len(kids := _descendants(proc.pid)) >= 3 and kids,

@@ -79,5 +79,5 @@ def test_missing_suites_are_one_line_before_prefect(tmp_path):
     env = {**os.environ, "JINGWEN_EXPECTATIONS": str(tmp_path / "none")}
     out = subprocess.run([sys.executable, "-m", "jingwen.cli", "run", "--raw", str(RAW), "--out", str(tmp_path)],
                          env=env, capture_output=True, text=True)
-    assert out.returncode == 1 and "starting Prefect" not in out.stderr
+    assert out.returncode == 1 and "with Prefect" not in out.stderr
     assert out.stderr.strip().count("\n") == 0 and "no expectation suites" in out.stderr

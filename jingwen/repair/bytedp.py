@@ -32,6 +32,8 @@ from jingwen.text import script
 BEAM = 8
 #: Characters tried for a character with unknown bytes (commonest first).
 FILL_CHOICES = 24
+#: ASCII inside a double-byte span is scored flat, and higher right after an ideograph
+#: (a lone letter among ideographs is more often the half of a misread pair).
 ASCII_COST = 3.0
 ASCII_AFTER_HAN_COST = 8.0
 #: Added to a guessed Traditional-only character (most text that loses bytes is Simplified).

@@ -291,10 +291,7 @@ _RESTORE_COST = 2.0
 _BEAM = 6
 #: A restored reading replaces one that decodes as it is when its mean cost is lower by this much.
 _RESTORED_MARGIN = 0.5
-#: ASCII inside a double-byte span is scored flat, and higher right after an ideograph
-#: (a lone letter among ideographs is more often the half of a misread pair).
-_ASCII_COST = 3.0
-_ASCII_AFTER_HAN_COST = 8.0
+#: ASCII inside a double-byte span is scored as in the byte decoder (``bytedp.ASCII_COST``).
 
 
 #: A character the running-text counts have never seen, or one ASCII letter between ideographs:
@@ -338,7 +335,7 @@ def _decode_restoring_soft_hyphens(data: bytes, codec: str) -> str | None:
                     moves.append((1, ch, 1))
             for step, ch, extra in moves:
                 if ch.isascii():
-                    c = _ASCII_AFTER_HAN_COST if prev > "\x7f" and ch.isalnum() else _ASCII_COST
+                    c = bytedp.ASCII_AFTER_HAN_COST if prev > "\x7f" and ch.isalnum() else bytedp.ASCII_COST
                 else:
                     c = model.prior(prev, ch)
                 beams[pos + step].append((cost + c + extra * _RESTORE_COST, restored + extra, text + ch))
