@@ -23,6 +23,7 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
@@ -101,7 +102,7 @@ def write_release_task(out_dir: str, version: str, record_paths: list[str], remo
 
 @task(name="start-workers", cache_policy=NO_CACHE)
 def start_workers(n: int) -> int:
-    """A no-op whose submission starts the task runner's workers (each loads the language
+    """A no-op whose submission starts a process pool's workers (each loads the language
     model once, in :func:`warm_up`), so their start is timed apart from the work."""
     return n
 
@@ -171,7 +172,8 @@ def release(raw: str = "raw", out: str = "output", version: str | None = None,
             raise ValueError(f"version {version!r} is not X.Y.Z")
         if (out_dir / version).exists():
             raise FileExistsError(f"release {version} already exists in {out_dir}")
-        workers = [start_workers.submit(i) for i in range(os.cpu_count() or 2)]  # they start while we go on
+        pool = isinstance(FlowRunContext.get().task_runner, ProcessPoolTaskRunner)
+        workers = [start_workers.submit(i) for i in range(os.cpu_count() or 2)] if pool else []  # they start meanwhile
         log.info("%d raw files in %s, %d refused; building release %s", len(files), raw_root, len(refused), version)
         work = out_dir / f".work-{version}-{uuid.uuid4().hex[:8]}"
         work.mkdir(parents=True)
