@@ -273,7 +273,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     limits = dataclasses.replace(DEFAULT_LIMITS, max_bytes=args.max_bytes, max_line_chars=args.max_line_chars)
     card = dataclasses.asdict(cliargs.card_info(args))
-    current = None if args.version else up_to_date(args.raw, args.out, limits, card)
+    raw_root = pathlib.Path(args.raw).resolve()
+    listing = discover(raw_root)
+    current = None if args.version else up_to_date(raw_root, listing, args.out, limits, card)
     if current:  # nothing to do: say so without starting Prefect
         _print_summary({**current, "seconds": None}, time.monotonic() - started)
         return 0
@@ -281,7 +283,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     api = configured_api_url()
     server = None if api else RunServer()  # boots on the other core while Prefect is imported here; ends at exit
-    documents = len(discover(pathlib.Path(args.raw).resolve())[0]) if args.runner == "processes" else None
+    documents = len(listing[0])
     print(f"jingwen: releasing {args.raw}/ into {args.out}/ with Prefect "
           f"({'server ' + api if api else 'a server for this run'})", file=sys.stderr)
     try:

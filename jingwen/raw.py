@@ -182,17 +182,17 @@ def up_to_date_summary(release_dir: pathlib.Path) -> dict:
     return {**summary_of(release_dir), "up_to_date": True, "work": {"cleaned": 0, "reused": 0}}
 
 
-def up_to_date(raw: str, out: str, limits: Limits, card: dict) -> dict | None:
+def up_to_date(raw_root: pathlib.Path, listing: tuple[list[str], list[dict]], out: str, limits: Limits,
+               card: dict) -> dict | None:
     """The summary of the newest release in ``out`` if it was made of exactly these raw
-    files, pipeline, suites and card info (a rerun would write nothing), else None. Cheap: a folder
-    listing and a stat per file."""
+    files (``listing``: :func:`discover` of ``raw_root``), pipeline, suites and card info
+    (a rerun would write nothing), else None. Cheap: a stat per file."""
     from jingwen.validation import load_suites
 
-    raw_root, out_dir = pathlib.Path(raw).resolve(), pathlib.Path(out).resolve()
-    found = releases(out_dir)
-    if not found or not raw_root.is_dir():
+    found = releases(pathlib.Path(out).resolve())
+    if not found:
         return None
-    files, refused = discover(raw_root)
+    files, refused = listing
     if not same_inputs(found[-1][1], inputs_of(raw_root, files, refused, limits, load_suites(), card)):
         return None
     return up_to_date_summary(found[-1][1])
