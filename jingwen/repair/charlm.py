@@ -85,7 +85,7 @@ class CharLM:
         total = sum(lex.text_unigrams.values())
         self.char_costs = {c: math.log(total / n) for c, n in lex.text_unigrams.items() if n}
 
-    @functools.lru_cache(maxsize=262144)  # noqa: B019 - one CharLM per process (model()), never freed
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one CharLM per process (model()), never freed
     def bigram_cost(self, prev: str, ch: str) -> float:
         """-log P(ch | prev) in running text: absolute discounting backed off to how many
         different characters ``ch`` follows (Kneser-Ney style). ``prev`` "\\n" is a line start."""
@@ -98,7 +98,7 @@ class CharLM:
         backoff = (_DISCOUNT * self.followers.get(prev, 0) + 1.0) / n_prev
         return -math.log(seen + backoff * p_cont)
 
-    @functools.lru_cache(maxsize=262144)  # noqa: B019 - one CharLM per process (model()), never freed
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one CharLM per process (model()), never freed
     def word_cost(self, word: str) -> float:
         """-log P(word); a single character that is not a word of its own is scored
         from its frequency inside words, discounted."""
@@ -157,7 +157,7 @@ class CharLM:
             prev = key
         return out
 
-    @functools.lru_cache(maxsize=262144)  # noqa: B019 - one CharLM per process (model()), never freed
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one CharLM per process (model()), never freed
     def prior(self, prev: str, new: str) -> float:
         """A cheap estimate of the cost of the characters of ``new`` after ``prev`` (one
         character, or empty): each one's flat or single-character word cost, plus its
