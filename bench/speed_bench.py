@@ -46,14 +46,20 @@ def _files(root: pathlib.Path) -> list[pathlib.Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
+def _loaded(paths: list[pathlib.Path], root: pathlib.Path) -> list[tuple[bytes, str]]:
+    """The documents' bytes and names, with the models loaded first (loading is startup, not work)."""
+    from jingwen.repair import charlm, pinyin
+
+    charlm.model()
+    pinyin.load()
+    return [(p.read_bytes(), p.relative_to(root).as_posix()) for p in paths]
+
+
 def core(paths: list[pathlib.Path], root: pathlib.Path) -> tuple[float, float]:
     """documents/s and MB/s of the pure core on one core."""
     from jingwen.document import clean
-    from jingwen.repair import charlm, pinyin
 
-    charlm.model()  # loading is startup, not work
-    pinyin.load()
-    blobs = [(p.read_bytes(), p.relative_to(root).as_posix()) for p in paths]
+    blobs = _loaded(paths, root)
     started = time.process_time()
     for raw, name in blobs:
         clean(raw, name)
@@ -176,11 +182,8 @@ def profile(paths: list[pathlib.Path], root: pathlib.Path) -> str:
     from pyinstrument import Profiler
 
     from jingwen.document import clean
-    from jingwen.repair import charlm, pinyin
 
-    charlm.model()
-    pinyin.load()
-    blobs = [(p.read_bytes(), p.relative_to(root).as_posix()) for p in paths]
+    blobs = _loaded(paths, root)
     with Profiler(interval=0.002) as profiler:
         for raw, name in blobs:
             clean(raw, name)

@@ -57,14 +57,14 @@ class RunServer:
     """Prefect's API on a free loopback port for the life of one run."""
 
     def __init__(self) -> None:
-        self.url = f"http://127.0.0.1:{_free_port()}/api"
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}/api"
         self.log = tempfile.TemporaryFile()
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-        port = self.url.rsplit(":", 1)[1].split("/")[0]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-             "--host", "127.0.0.1", "--port", port, "--log-level", "error", "--lifespan", "on"],
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             preexec_fn=die_with_parent)
         os.environ["PREFECT_API_URL"] = self.url

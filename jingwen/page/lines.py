@@ -620,7 +620,7 @@ def _label_ui_runs(lines: list[Line], labels: list[str | None]) -> None:
         i = max(j, i + 1)
 
 
-_LISTS = frozenset({"related", "ui", "navigation", "promo"})
+_LISTS = _CHROME | {"related"}
 _ISLAND_LINES = 2    # an island is one or two lines ...
 _ISLAND_HAN = 40     # ... each shorter than a full paragraph
 

@@ -20,8 +20,9 @@ from datetime import datetime
 from jingwen.text import lexicon
 from jingwen.text.chars import HAN, HAN_RE
 
-_DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
-_WIDE_DIGITS_RE = re.compile("[０-９：／－．]")
+_WIDE_DIGITS = "０１２３４５６７８９：／－．"
+_DIGITS = str.maketrans(_WIDE_DIGITS, "0123456789:/-.")
+_WIDE_DIGITS_RE = re.compile(f"[{_WIDE_DIGITS}]")
 
 _TIME = r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?\s*秒?)?"
 #: Dates as Chinese pages write them: year first (``2024年4月26日``, ``2024-04-26``, ``2024/4/26``), a year

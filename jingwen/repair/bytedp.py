@@ -82,7 +82,6 @@ def _fits(codec: str, pattern: tuple[int | None, ...], allowed: frozenset[int] |
     if codec != "utf-8" and pattern[0] is None:
         choices[0] = [b for b in (sorted(allowed) if allowed else range(0x81, 0xFF))]
     model = charlm.model()
-    trad = script.tables().trad_only
     found = []
     for combo in itertools.product(*choices):
         try:
@@ -90,7 +89,7 @@ def _fits(codec: str, pattern: tuple[int | None, ...], allowed: frozenset[int] |
         except UnicodeDecodeError:
             continue
         if len(ch) == 1 and ch > "\x7f" and not invisible(ch):
-            found.append((model.prior("", ch) + (TRADITIONAL_GUESS if ch in trad else 0.0), ch))
+            found.append((model.prior("", ch) + _guess_cost(ch), ch))
     found.sort()
     return tuple(ch for _, ch in found[:FILL_CHOICES])
 
