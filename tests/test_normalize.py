@@ -17,6 +17,7 @@ from jingwen.text import normalize
     ("等等...", "等等……"),
     ("中国--美国", "中国——美国"),
     ("这是什么?", "这是什么？"),
+    ("一,,,,,,", "一，，，，，，"),  # each comma converted makes the next touch Chinese: more than four passes
 ])
 def test_punctuation(raw, clean):
     assert normalize.normalize_punctuation(raw)[0] == clean

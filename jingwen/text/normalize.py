@@ -222,7 +222,7 @@ def normalize_punctuation(line: str) -> tuple[str, int]:
     if line.isascii() or not _PUNCT_WORK_RE.search(line):
         return line, 0
     orig = line
-    for _ in range(4):  # "一(?": each converted mark makes its neighbour touch Chinese
+    for _ in range(len(line)):  # "一(?": each converted mark makes its neighbour touch Chinese; until none is left
         before = line
         line = _SIMPLE_PUNCT_RE.sub(_simple_punct, line)
         line = _PERIOD_RE.sub("。", line)
