@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from jingwen import document  # noqa: E402
 from jingwen.page import linemodel, lines  # noqa: E402
 from jingwen.schema import Reject  # noqa: E402
+from jingwen.text.chars import han_count  # noqa: E402
 
 DEFAULT_LINES = ROOT.parent / "shared" / "devset-lines"
 #: Content lines weigh more: losing article text is worse than keeping a line of chrome.
@@ -50,6 +51,14 @@ def load_pages(folder: pathlib.Path) -> list[Page]:
         if isinstance(prep, Reject):
             continue
         gold = [d["lines"][n - 1]["label"] for n in prep.line_numbers]
+        # a line the core split (a dateline or boilerplate glued to it): the hand label
+        # holds for its piece with the most ideographs, the other pieces are glued boilerplate
+        main_piece = {}
+        for k, n in enumerate(prep.line_numbers):
+            if n not in main_piece or han_count(prep.lines[k]) > han_count(prep.lines[main_piece[n]]):
+                main_piece[n] = k
+        gold = [g if main_piece[n] == k or g == "blank" else "other"
+                for k, (g, n) in enumerate(zip(gold, prep.line_numbers))]
         keep = [g != "blank" for g in gold]
         texts = [t for t, k in zip(prep.lines, keep) if k]
         gold = [g for g, k in zip(gold, keep) if k]

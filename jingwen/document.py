@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jingwen import fix
-from jingwen.page import article, metadata
+from jingwen.page import article, glued, metadata
 from jingwen.page import lines as line_rules
 from jingwen.page.lines import BYLINE, CONTENT, DATELINE, TITLE
 from jingwen.repair import mojibake, pinyin
@@ -167,6 +167,11 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
             repairs["split_dateline"] += 1
         kept.append(ln)
         numbers.append(number)
+    pieces, splits = glued.split_glued(kept)
+    if splits:  # boilerplate glued into a line is a line of its own, cut by the labels
+        numbers = [no for no, parts in zip(numbers, pieces) for _ in parts]
+        kept = [part for parts in pieces for part in parts]
+        repairs["split_glued"] += splits
     han = sum(map(len, staged)) or 1
     lost = sum(ln.count(mojibake.LOST) for ln in kept)
     script_name = "traditional" if traditional_chars > 0.05 * han else ("mixed" if ctx.traditional else "simplified")

@@ -171,8 +171,8 @@ REMOVED_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("id", pa.string(), "Id of the record the line was cut from."),
     ("raw_file", pa.string(), "Path of the raw file relative to the raw root."),
     ("line", pa.int64(), "1-based line number in the decoded raw text."),
-    ("reason", pa.string(), "Why it was cut: navigation, ui, credit, copyright, spam, duplicate, frequent, title, "
-                            "byline, dateline, ..."),
+    ("reason", pa.string(), "Why it was cut: navigation, ui, credit, copyright, spam, jammer, watermark, "
+                            "duplicate, frequent, title, byline, dateline, ..."),
     ("text", pa.string(), "The line as it was cut (normalized)."),
 ]
 REJECT_SCHEMA = pa.schema([(name, typ) for name, typ, _ in REJECT_COLUMNS])

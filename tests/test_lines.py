@@ -2,7 +2,7 @@
 import pytest
 
 from jingwen.document import extract_fields
-from jingwen.page import lines, metadata
+from jingwen.page import glued, lines, metadata
 
 ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义现代化国家的首要任务。我们要坚决贯彻落实。"
 
@@ -25,6 +25,10 @@ ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义
     ("上一页 1 2 3 下一页", "pagination"),
     ("（完）", "end_mark"),
     ("原标题：志愿填报，这些误区要避开", "original_title"),
+    ("【关键词】国际舆论 “新疆棉花”事件 话语权", "keywords"),
+    ("世纪之疫、医疗伦理、呼吸器、病房、DNR、covid19", "keywords"),
+    ("北京、上海", None),             # two names are no tag line
+    ("标签化的社会", None),           # a subhead that starts with the word
 ])
 def test_strong_labels(text, label):
     assert lines.strong_label(lines.Line.of(text)) == label
@@ -158,7 +162,7 @@ def test_a_byline_just_before_a_paragraph_below_a_list():
     ("AAPL MSFT GOOG IBM TSLA", False),
 ])
 def test_anti_copy_jammer_lines(text, jammer):
-    assert lines.is_jammer(text) is jammer
+    assert glued.is_jammer(text) is jammer
 
 
 def test_a_footer_bar_of_links_after_the_article():
@@ -215,3 +219,18 @@ def test_buttons_beside_buttons_and_repeated_labels():
     page = ["城市公园迎来赏花季", "文字大小", "分享", "收藏", "前往专题", ARTICLE]
     assert lines.classify(page)[1:] == ["ui"] * 4 + [CONTENT_LABEL]
     assert lines.strong_label(lines.Line.of("广告 广告")) == "ui"
+
+
+def test_a_label_said_twice_between_paragraphs_is_cut():
+    assert lines.classify(["城市公园迎来赏花季", ARTICLE, "广告 广告", ARTICLE + "又及。"])[2] == "ui"
+
+
+def test_prose_above_the_article_s_own_head_is_a_teaser():
+    menu = ["今日头条", "专题", "话题", "要闻", "焦点新闻", "政治新闻"]
+    promo = "这一刻，科技发展又有什么新发现？和【FIND科技报】一起在资讯汪洋中游走，尽情挖掘新知识！"
+    page = ["王沪宁会见夏立言", promo, *menu, "特派记者赖锦宏/北京报导", ARTICLE, ARTICLE + "又及。"]
+    labels = lines.classify(page)
+    assert labels[1] == "teaser" and labels[-2:] == [CONTENT_LABEL] * 2
+    # a standfirst longer than what follows the second head stays
+    page = ["王沪宁会见夏立言", ARTICLE * 3, *menu, "特派记者赖锦宏/北京报导", ARTICLE]
+    assert lines.classify(page)[1] == CONTENT_LABEL

@@ -11,11 +11,14 @@ credit          editor credits (``（责编：…）``, ``责任编辑：``, ``�
 copyright       copyright, reprint and disclaimer notices, report-abuse lines
 print_edition   ``《人民日报》（2024年04月26日 09 版）``
 related         related-article lists and their headers, three or more headlines outside the paragraphs
+keywords        a page's keyword or tag line (``关键词：…``, ``世纪之疫、医疗伦理、呼吸器、病房``)
+teaser          prose above the article's own head (a newsletter's promotions, another story's teaser)
 pagination      ``上一页 1 2 3 下一页``
 promo           app, QR-code and follow-us promotions
 caption         photo captions (``图为…``, ``…/摄``)
 spam            keyword or place-name lists joined by separators, betting/adult pools
 jammer          a forum's anti-copy string of random short tokens (``X7 k9 W# N) d4``)
+watermark       a site's sentence printed on three or more lines of the page (glued spans: :mod:`jingwen.page.glued`)
 end_mark        ``（完）`` closing a wire story
 original_title  ``原标题：…`` of a republished article
 duplicate       a line the document already had (a doubled headline or caption)
@@ -43,11 +46,12 @@ How lines are judged:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from jingwen.page import linemodel, metadata
+from jingwen.page import chrome, glued, linemodel, metadata
 from jingwen.page.article import is_paragraph
 from jingwen.text.chars import han_count
 
@@ -62,21 +66,11 @@ _SENTENCE_END_RE = re.compile("[。！？!?…；;][”’」』）)]*$")
 _SENTENCE_PUNCT_RE = re.compile("[。！？；]")
 _ANY_PUNCT_RE = re.compile("[，。！？；：、]")
 _SEPARATORS_RE = re.compile(r"\s*[|｜︱丨¦>›»/／\\•●◆■□▪]\s*")
-_TOKEN_SPLIT_RE = re.compile(r"[\s|｜︱丨/／:：【】\[\]()（）<>《》·•]+")
 
 # -- strong rules: shapes that hold anywhere ----------------------------------------
 
 _NAV_RE = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]|"
                      r"^首页\s*[>›»/|]|[>›»]\s*正文$")
-#: Words that page chrome is made of; a short line of nothing else is chrome.
-_UI_WORDS = frozenset("""
-大 中 小 字号 字体 小字号 大字号 中字号 默认 放大 缩小 打印 关闭 关闭窗口 收藏 分享 分享到 分享至 转发 评论 评论数
-我要评论 发表评论 查看评论 网友评论 点赞 赞 关注 已关注 取消关注 举报 反馈 举报/反馈 参与互动 互动 返回
-返回顶部 回到顶部 顶部 返回首页 返回目录 返回列表 上一篇 下一篇 阅读 阅读量 阅读数 浏览 浏览量 浏览次数
-点击 点击量 次 人
-手机看 手机阅读 手机版 扫一扫 扫码 复制链接 链接 微信 微博 朋友圈 QQ QQ空间 空间 豆瓣 展开 收起 展开全文 阅读全文 全文
-全文阅读 更多 查看更多 点击查看 查看原图 查看大图 点击查看大图 原图 视频 播放 加载中 登录 注册 分享让更多人看到
-""".split())
 _UI_RE = re.compile(
     r"^(?:分享(?:到|至|让更多人看到)?[:：]?.{0,20}|扫一扫.{0,16}|打开.{1,10}(?:查看|阅读|APP).{0,10}|"
     r"返回[^，。]{1,6}[，,]?查看更多|(?:阅读|浏览|点击|评论)(?:量|数|次数)?\s*[(（:：]?\s*[\d.万wW+]+\s*[)）]?|"
@@ -95,6 +89,10 @@ _CAPTION_RE = re.compile(
 _RELATED_HEAD_RE = re.compile(
     r"^[【\[]?\s*(?:相关(?:新闻|阅读|报道|链接|推荐|文章|稿件|专题)|关联(?:阅读|稿件|新闻)|延伸阅读|推荐阅读|热门推荐|"
     r"猜你喜欢|更多精彩|精彩推荐|热点推荐|热门文章|热门新闻|往期回顾|编辑推荐|今日推荐|为你推荐|大家都在看)\s*[】\]]?\s*[:：>]?$")
+_KEYWORD_WORDS = r"(?:关键词|关键字|标签|Tags?|Keywords?)"
+_KEYWORDS_RE = re.compile(rf"^(?:[【\[]\s*{_KEYWORD_WORDS}\s*[】\]]\s*[:：]?|{_KEYWORD_WORDS}\s*[:：])\s*\S", re.IGNORECASE)
+#: A line of nothing but short terms joined by ``、`` (``世纪之疫、医疗伦理、呼吸器、病房``): a page's tags.
+_TAG_LIST_RE = re.compile(r"^[^\s、，,。！？；;：:]{1,10}(?:、[^\s、，,。！？；;：:]{1,10}){3,}$")
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
 _END_MARK_RE = re.compile(r"^[(（【\[]\s*(?:完|全文完|终|本文完)\s*[)）】\]]$")
 _ORIGINAL_TITLE_RE = re.compile(r"^[(（]?\s*原(?:标|题)题?\s*[:：]")
@@ -104,7 +102,7 @@ _SPAM_WORDS_RE = re.compile(
     r"蜘蛛池|站群|seo优化|快排|秒收录|博彩|赌场|娱乐城|百家乐|真人(?:视讯|娱乐)|棋牌|彩票|六合彩|时时彩|澳门(?:赌|威尼斯|新葡京)|"
     r"新葡京|威尼斯人|太阳城|老虎机|体育投注|开户|代孕|成人(?:网站|视频|影片|精品)|色情|裸聊|约炮|迷药|办证|刻章|发票代开|"
     r"无码|人妻|黄色(?:网站|视频|综合)|av(?:影院|在线|超碰|视频)|超碰|一区二区|久久精品|国产精品|三级片|偷拍|毛片|"
-    r"(?:日韩|欧美)(?:av|精品)",
+    r"(?:日韩|欧美)(?:av|精品)|午夜福利|福利片|中文字幕(?=\S{0,4}(?:一区|在线|午夜|免费))",
     re.IGNORECASE)
 _POOL_SPLIT_RE = re.compile(r"[，,、\s]+")
 
@@ -179,26 +177,6 @@ def is_spam(line: Line) -> bool:
     return hits >= 2 or line.length <= 30 or (pool and not line.sentence_punct)
 
 
-def _ui_tokens(text: str) -> bool:
-    """Every token of the line is a chrome word or a number."""
-    tokens = [t for t in _TOKEN_SPLIT_RE.split(text) if t]
-    return bool(tokens) and all(t in _UI_WORDS or t.isdigit() for t in tokens)
-
-
-#: Forum engines' anti-copy strings: five or more tokens of one to three ASCII characters.
-_JAMMER_RE = re.compile(r"(?:[!-~]{1,3}\s+){4,}[!-~]{1,3}")
-_MIXED_TOKEN_RE = re.compile(r"^(?=.*[A-Za-z0-9])(?=.*[^A-Za-z0-9]|.*[A-Za-z].*\d|.*\d.*[A-Za-z])")
-
-
-def is_jammer(text: str) -> bool:
-    """``X7 k9 W# N) d4 b6 w5``: random short tokens, most of them mixing letters, digits and
-    symbols (not a page list ``1 2 3 4 5`` or a row of tickers)."""
-    if not _JAMMER_RE.fullmatch(text.strip()):
-        return False
-    tokens = text.split()
-    return sum(1 for tok in tokens if _MIXED_TOKEN_RE.match(tok)) * 2 > len(tokens)
-
-
 #: One short token said again and again: ``广告 广告``, ``分享 分享`` (a widget's label and its alt text).
 _REPEATED_RE = re.compile(r"\s*(\S{1,6})(?:\s+\1)+\s*$")
 
@@ -208,7 +186,7 @@ def strong_label(line: Line) -> str | None:
     t = line.text
     if is_spam(line):
         return "spam"
-    if is_jammer(t):
+    if glued.is_jammer(t):
         return "jammer"
     if _END_MARK_RE.match(t):
         return "end_mark"
@@ -216,7 +194,8 @@ def strong_label(line: Line) -> str | None:
         return "original_title"
     if _NAV_RE.search(t) or (line.separators >= 2 and ">" in t and line.length <= 80 and line.sentence_punct == 0):
         return "navigation"
-    if line.length <= 40 and line.sentence_punct == 0 and (_ui_tokens(t) or _UI_RE.match(t) or _REPEATED_RE.match(t)):
+    if line.length <= 40 and line.sentence_punct == 0 and (
+            chrome.ui_tokens(t) or _UI_RE.match(t) or _REPEATED_RE.match(t)):
         return "ui"
     if line.length <= 80 and _CREDIT_RE.search(t):
         return "credit"
@@ -226,6 +205,8 @@ def strong_label(line: Line) -> str | None:
         return "caption"
     if _RELATED_HEAD_RE.match(t):
         return "related"
+    if line.length <= 120 and line.sentence_punct == 0 and (_KEYWORDS_RE.match(t) or _TAG_LIST_RE.match(t)):
+        return "keywords"
     if line.length <= 40 and _PAGINATION_RE.match(t) and not t.isdigit():
         return "pagination"
     if _SOURCE_LINE_RE.match(t) or is_meta_line(line):
@@ -319,9 +300,13 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     labels: list[str | None] = [strong_label(ln) for ln in lines]
     for i in markup_blocks(texts):
         labels[i] = MARKUP
+    printed = Counter(texts)
     for i, ln in enumerate(lines):
         if labels[i] is None and ln.text in frequent:
             labels[i] = "frequent"
+        elif labels[i] is None and glued.is_watermark(ln.text, printed[ln.text]):
+            labels[i] = "watermark"
+    _label_prose_above_head(lines, labels)
     body = _body_start(lines, labels)
     _label_weak_cues(lines, labels, body)
     _label_head(lines, labels, body)
@@ -360,7 +345,7 @@ CUT_BELOW = 0.1
 KEEP_ABOVE = 0.5
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
 _FIRM = frozenset({TITLE, BYLINE, DATELINE, MARKUP, "spam", "frequent", "print_edition", "original_title",
-                   "end_mark"})
+                   "end_mark", "jammer", "watermark"})
 _FUNCTION_CHARS_RE = re.compile("[的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如]")
 _ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
@@ -403,7 +388,7 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
         "prose": prose, "title_shaped": headline,
         "dateline_shaped": [is_dateline(ln) for ln in lines],
         "byline_names": [k <= _SHORT and bool(metadata.byline_names(t)) for t, k in zip(texts, lengths)],
-        "ui_tokens": [_ui_tokens(t) for t in texts],
+        "ui_tokens": [chrome.ui_tokens(t) for t in texts],
         "bracketed": [t[:1] in "【[(（「" or t[-1:] in "】])）」" for t in texts],
         "pipes": [min(t.count("|") + t.count("｜"), 5) for t in texts],
         "short_10": [k <= 10 for k in lengths], "short_25": [k <= 25 for k in lengths],
@@ -439,8 +424,36 @@ def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[
         if lab is None and not inside and p[i, content] < CUT_BELOW:
             best = max(cut_reasons, key=lambda k: p[i, k])
             labels[i] = model.classes[best]
-        elif lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE:
+        elif (lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE
+              and not _REPEATED_RE.match(lines[i].text)):  # a label said twice is certain
             labels[i] = None
+
+
+#: A second head: this many short lines that are not sentences (menus, link lists) ...
+HEAD_GAP = 5
+
+
+def _label_prose_above_head(lines: list[Line], labels: list[str | None]) -> None:
+    """A page whose article starts below a second head (a run of ``HEAD_GAP`` or more
+    lines that are not prose, then a byline or dateline, then the paragraphs): the prose
+    above that run is a teaser or a newsletter's promotion when the paragraphs below
+    hold more text."""
+    prose = [ln.is_prose() for ln in lines]
+    for k, ln in enumerate(lines):
+        if prose[k] or not (labels[k] == DATELINE or is_dateline(ln)
+                            or (ln.length <= _SHORT and metadata.byline_names(ln.text))):
+            continue
+        j = k - 1
+        while j >= 0 and not prose[j]:
+            j -= 1
+        if j < 0 or k - 1 - j < HEAD_GAP:
+            continue
+        above = [i for i in range(j + 1) if prose[i] and labels[i] is None]
+        below = sum(ln.han for i, ln in enumerate(lines[k + 1:], k + 1) if prose[i] and labels[i] is None)
+        if sum(lines[i].han for i in above) < below:
+            for i in above:
+                labels[i] = "teaser"
+        return
 
 
 def _body_start(lines: list[Line], labels: list[str | None]) -> int:

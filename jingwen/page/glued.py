@@ -1,0 +1,113 @@
+"""Boilerplate glued into the lines of an article, split off onto lines of its own.
+
+A scrape can join page furniture to a paragraph without a line break: a forum's
+anti-copy string of random short tokens at the start or end of a paragraph, or a
+site's watermark sentence printed again and again inside the paragraphs, a button
+after a paragraph's last sentence (``… 展开详细``). Each
+such span becomes a line of its own here, so the line labels of
+:mod:`jingwen.page.lines` cut it with its reason (``jammer``, ``watermark``) and
+the article text around it stays.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from jingwen.page import chrome
+from jingwen.text.chars import han_count
+
+#: One token of an anti-copy string: one to three ASCII symbols (or the full-width
+#: punctuation that normalization turned some of them into).
+_TOKEN = r"[!-~“”‘’：；，、（）！？]{1,3}"
+#: Five or more such tokens, starting at a line start, a space or a sentence end and ending at a space or the end.
+_JAMMER_SPAN_RE = re.compile(rf"(?:^|(?<=[\s。！？]))(?:{_TOKEN}\s+){{4,}}{_TOKEN}(?=\s|$)")
+_MIXED_TOKEN_RE = re.compile(r"^(?=.*[A-Za-z0-9])(?=.*[^A-Za-z0-9]|.*[A-Za-z].*\d|.*\d.*[A-Za-z])")
+
+
+def is_jammer(text: str) -> bool:
+    """``X7 k9 W# N) d4 b6 w5``: five or more random short tokens, most of them mixing
+    letters, digits and symbols (not a page list ``1 2 3 4 5``, a formula, or classes
+    of a licence ``A1 A2 B1 B2 C1``)."""
+    text = text.strip()
+    if not _JAMMER_SPAN_RE.fullmatch(text):
+        return False
+    tokens = text.split()
+    symbols = sum(1 for tok in tokens if not tok.isalnum())
+    return symbols >= 2 and sum(1 for tok in tokens if _MIXED_TOKEN_RE.match(tok)) * 2 > len(tokens)
+
+
+#: A sentence: up to and including its end mark.
+_SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]")
+#: A watermark sentence is printed at least this many times, on as many lines ...
+WATERMARK_TIMES = 3
+#: ... and has at least this many ideographs (a common ending such as ``的通知。`` is shorter).
+WATERMARK_HAN = 10
+
+
+def _common_suffix(texts: list[str]) -> str:
+    first = texts[0]
+    k = 0
+    while k < len(first) and all(len(t) > k and t[-1 - k] == first[-1 - k] for t in texts):
+        k += 1
+    return first[len(first) - k:]
+
+
+def watermarks(texts: list[str]) -> list[str]:
+    """Sentences that the page printed on ``WATERMARK_TIMES`` or more different lines
+    (what glues them to the text in front of them differs: their common ending counts)."""
+    by_ending: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        for m in _SENTENCE_RE.finditer(text):
+            sentence = m[0].strip()
+            if han_count(sentence) >= WATERMARK_HAN:
+                by_ending[sentence[-WATERMARK_HAN:]].append((i, sentence))
+    out = []
+    for found in by_ending.values():
+        if len({i for i, _ in found}) >= WATERMARK_TIMES:
+            common = _common_suffix([s for _, s in found]).strip()
+            if han_count(common) >= WATERMARK_HAN:
+                out.append(common)
+    return out
+
+
+def is_watermark(text: str, times: int) -> bool:
+    """A sentence of ``WATERMARK_HAN`` ideographs or more printed ``times`` times on a page."""
+    return times >= WATERMARK_TIMES and text.endswith(("。", "！", "？", "!", "?")) and han_count(text) >= WATERMARK_HAN
+
+
+#: The words after a paragraph's last sentence: a button glued to it (``… 展开详细``, ``… ... more``).
+_TAIL_RE = re.compile(r"(?<=[。！？!?”」』）)])\s*(\S[^。！？，]{1,15})$")
+
+
+def ui_tail(text: str) -> tuple[int, int] | None:
+    """The span of chrome words glued after the last sentence of ``text``, if any."""
+    m = _TAIL_RE.search(text)
+    return m.span(1) if m and chrome.ui_tokens(m[1]) else None
+
+
+def _split_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        if start >= at:
+            pieces += [text[at:start], text[start:end]]
+            at = end
+    pieces.append(text[at:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def split_glued(texts: list[str]) -> tuple[list[list[str]], int]:
+    """Every line as the list of its pieces (itself alone when nothing is glued to it),
+    and the number of spans split off."""
+    marks = watermarks(texts)
+    out, splits = [], 0
+    for text in texts:
+        spans = [(m.start(), m.end()) for mark in marks for m in re.finditer(re.escape(mark), text)]
+        pieces = []
+        for piece in _split_at(text, spans) if spans and text.strip() not in marks else [text]:
+            jams = [(m.start(), m.end()) for m in _JAMMER_SPAN_RE.finditer(piece) if is_jammer(m[0])]
+            pieces += _split_at(piece, jams) if jams and not is_jammer(piece) else [piece]
+        if tail := ui_tail(pieces[-1]):
+            pieces[-1:] = _split_at(pieces[-1], [tail])
+        splits += len(pieces) - 1
+        out.append(pieces)
+    return out, splits

@@ -1,0 +1,48 @@
+"""Boilerplate glued into article lines is split off, and clean lines are left whole."""
+import pytest
+
+from jingwen.page import glued
+
+WATERMARK = "TVBNOW 含有热门话题，最新最快电视，软体，游戏，电影，动漫及日常生活及兴趣交流等资讯。"
+
+
+def test_jammer_and_watermark_glued_to_paragraphs_become_lines_of_their_own():
+    texts = [f"( e# X7 k9 W# N) d4 b6 w5 }}$ {{. K; a{WATERMARK}",
+             "第一，南台湾不仅有好山好水好风光，更有勤劳、纯朴和善良的人民。",
+             f"4 R$ }}( W7 M8 C+ w# z{WATERMARK} 第二，南台湾就像一本读不完的百科全书！：e( n2 T) o/ z( K* ^- f",
+             f"/ E3 O5 Y. z5 ^3 @/ \\{WATERMARK}"]
+    pieces, splits = glued.split_glued(texts)
+    assert pieces[1] == [texts[1]]
+    assert pieces[2] == ["4 R$ }( W7 M8 C+ w# z", WATERMARK, "第二，南台湾就像一本读不完的百科全书！",
+                         "：e( n2 T) o/ z( K* ^- f"]
+    assert pieces[0][-1] == WATERMARK and glued.is_jammer(pieces[0][0])
+    assert splits == 5
+
+
+@pytest.mark.parametrize("text,tail", [
+    ("市领导叶林、秦良骥参加会议。 展开详细", "展开详细"),
+    ("提高居民的生活质量。” 海河流经豫北地区。 ... more", "... more"),
+    ("他说，这次会议非常重要。", None),
+    ("会议于今天上午召开。 大", None),             # one character is no button
+    ("会议于今天上午召开。 分享到朋友圈的人很多", None),  # words after the sentence that are not all chrome
+])
+def test_a_button_after_the_last_sentence(text, tail):
+    span = glued.ui_tail(text)
+    assert (text[slice(*span)] if span else None) == tail
+
+
+@pytest.mark.parametrize("texts", [
+    ["准驾车型为 A1 A2 A3 B1 B2 C1 的驾驶人。"],  # codes without symbols are no jammer
+    ["公式 x + y = z + 1 成立。"],
+    ["关于印发实施方案的通知。", "关于印发实施方案的通知。", "关于印发实施方案的通知。"],  # short: not a watermark
+    ["他说：“我们会继续努力，把工作做得更好。”", "她说：“我们会继续努力。”"],
+])
+def test_clean_lines_stay_whole(texts):
+    pieces, splits = glued.split_glued(texts)
+    assert splits == 0 and pieces == [[t] for t in texts]
+
+
+def test_a_sentence_printed_on_three_lines_is_a_watermark():
+    assert glued.watermarks([f"甲{WATERMARK}", f"乙{WATERMARK}", WATERMARK]) == [WATERMARK]
+    assert glued.watermarks([f"甲{WATERMARK}", WATERMARK]) == []
+    assert glued.is_watermark(WATERMARK, 3) and not glued.is_watermark("推动新时代新征程工会工作高质量发展", 3)
