@@ -90,7 +90,8 @@ _RELATED_HEAD_RE = re.compile(
     r"^[【\[]?\s*(?:相关(?:新闻|阅读|报道|链接|推荐|文章|稿件|专题)|关联(?:阅读|稿件|新闻)|延伸阅读|推荐阅读|热门推荐|"
     r"猜你喜欢|更多精彩|精彩推荐|热点推荐|热门文章|热门新闻|往期回顾|编辑推荐|今日推荐|为你推荐|大家都在看)\s*[】\]]?\s*[:：>]?$")
 _KEYWORD_WORDS = r"(?:关键词|关键字|标签|Tags?|Keywords?)"
-_KEYWORDS_RE = re.compile(rf"^(?:[【\[]\s*{_KEYWORD_WORDS}\s*[】\]]\s*[:：]?|{_KEYWORD_WORDS}\s*[:：])\s*\S", re.IGNORECASE)
+_KEYWORDS_RE = re.compile(rf"^(?:[【\[]\s*{_KEYWORD_WORDS}\s*[】\]]\s*[:：]?|{_KEYWORD_WORDS}\s*[:：])\s*\S",
+                          re.IGNORECASE)
 #: A line of nothing but short terms joined by ``、`` (``世纪之疫、医疗伦理、呼吸器、病房``): a page's tags.
 _TAG_LIST_RE = re.compile(r"^[^\s、，,。！？；;：:]{1,10}(?:、[^\s、，,。！？；;：:]{1,10}){3,}$")
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
