@@ -12,6 +12,7 @@ copyright       copyright, reprint and disclaimer notices, report-abuse lines
 print_edition   ``《人民日报》（2024年04月26日 09 版）``
 related         related-article lists and their headers, three or more headlines outside the paragraphs
 keywords        a page's keyword or tag line (``关键词：…``, ``世纪之疫、医疗伦理、呼吸器、病房``)
+footer          prose far below the article's end that holds much less text than it (a rights notice, a poll)
 teaser          prose above the article's own head (a newsletter's promotions, another story's teaser)
 pagination      ``上一页 1 2 3 下一页``
 promo           app, QR-code and follow-us promotions
@@ -173,7 +174,7 @@ def is_spam(line: Line) -> bool:
         return False
     tokens = [t for t in _POOL_SPLIT_RE.split(line.text) if t]
     pool = len(tokens) >= 4 and sum(map(len, tokens)) / len(tokens) <= 10
-    if line.sentence_punct and not pool:
+    if line.sentence_punct and not pool or line.sentence_punct >= 2:
         return False  # a paragraph on casinos or crime names them: only a keyword pool is spam
     return hits >= 2 or line.length <= 30 or (pool and not line.sentence_punct)
 
@@ -308,6 +309,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
         elif labels[i] is None and glued.is_watermark(ln.text, printed[ln.text]):
             labels[i] = "watermark"
     _label_prose_above_head(lines, labels)
+    _label_prose_below_end(lines, labels)
     body = _body_start(lines, labels)
     _label_weak_cues(lines, labels, body)
     _label_head(lines, labels, body)
@@ -317,6 +319,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     _label_ui_runs(lines, labels)
     _label_islands(lines, labels)
     _label_tail(lines, labels)
+    _label_document_frame(lines, labels)
     return lines, labels
 
 
@@ -455,6 +458,30 @@ def _label_prose_above_head(lines: list[Line], labels: list[str | None]) -> None
             for i in above:
                 labels[i] = "teaser"
         return
+
+
+#: Prose below the article's end is the page's when all of it is this much less than the article's.
+FOOTER_SHARE = 0.25
+
+
+def _label_prose_below_end(lines: list[Line], labels: list[str | None]) -> None:
+    """Below the article's end (its last paragraph, then ``HEAD_GAP`` or more lines that
+    are not prose: lists, widgets), prose that holds less than ``FOOTER_SHARE`` of the
+    text above is the page's footer (a rights notice, a poll, a comment)."""
+    prose = [ln.is_prose() and labels[i] is None for i, ln in enumerate(lines)]
+    gap = 0
+    for i in range(len(lines)):
+        if not prose[i]:
+            gap += 1
+            continue
+        if gap >= HEAD_GAP:
+            above = sum(ln.han for k, ln in enumerate(lines[:i]) if prose[k])
+            below = [k for k in range(i, len(lines)) if prose[k]]
+            if sum(lines[k].han for k in below) < FOOTER_SHARE * above:
+                for k in below:
+                    labels[k] = "footer"
+                return
+        gap = 0
 
 
 def _body_start(lines: list[Line], labels: list[str | None]) -> int:
@@ -677,6 +704,46 @@ def _label_tail(lines: list[Line], labels: list[str | None]) -> None:
             labels[i] = "navigation"  # "关于我们 RSS 隐私权政策 人才招募"
         elif labels[i] is None and ln.length <= 20 and ln.sentence_punct == 0 and not ln.text.startswith(("（", "(")):
             labels[i] = "navigation" if _SITE_NAME_RE.match(ln.text) or ln.han_share < 0.5 else "ui"
+
+
+#: A published document's number (``海府〔2011〕33号``) ...
+_DOC_NUMBER_RE = re.compile(r"^\S{1,12}[〔\[（(]\d{4}[〕\]）)]\s*\d{1,4}\s*号$")
+#: ... and its date in Chinese numerals (``二○一一年四月八日``).
+_NUMERAL = "〇○零一二三四五六七八九十"
+_NUMERAL_DATE_RE = re.compile(f"^[{_NUMERAL}]{{4}}年[{_NUMERAL}]{{1,3}}月[{_NUMERAL}]{{1,3}}日$")
+
+
+def _date_alone(line: Line) -> bool:
+    m = metadata.find_date(line.text)
+    return bool(m and m.end() - m.start() >= line.length - 1) or bool(_NUMERAL_DATE_RE.match(line.text))
+
+
+def _label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
+    """A published document's frame is its text: its number and addressees just above
+    the first paragraph (``海府〔2011〕33号``, ``各区人民政府，市政府直属各单位：``) and its
+    signature just below the last (the issuer's name, then the date alone)."""
+    prose = [i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()]
+    if not prose:
+        return
+    def chrome_above(i: int) -> bool:  # what the head rules took for chrome, not metadata
+        return i >= 0 and labels[i] in _CHROME and not metadata.META_LABEL_RE.search(lines[i].text)
+
+    i = prose[0] - 1
+    if chrome_above(i) and lines[i].text.endswith(("：", ":")) and lines[i].length <= 60 \
+            and not lines[i].sentence_punct:
+        labels[i] = None  # the addressees
+        i -= 1
+    if chrome_above(i) and _DOC_NUMBER_RE.match(lines[i].text):
+        labels[i] = None
+    name = prose[-1] + 1
+    while name < len(lines) and labels[name] is None and name <= prose[-1] + 2:  # ``特此通告。``
+        name += 1
+    date = name + 1
+    if date < len(lines) and _date_alone(lines[date]):
+        issuer = lines[name]
+        if (labels[name] in _CHROME and issuer.length <= _SHORT and issuer.han_share >= 0.8
+                and not _ANY_PUNCT_RE.search(issuer.text)):
+            labels[name] = labels[date] = None
 
 
 def _label_duplicates(lines: list[Line], labels: list[str | None]) -> None:
