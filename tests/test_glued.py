@@ -4,13 +4,15 @@ import pytest
 from jingwen.page import glued
 
 WATERMARK = "TVBNOW 含有热门话题，最新最快电视，软体，游戏，电影，动漫及日常生活及兴趣交流等资讯。"
+#: The article around the watermarks (they are a small share of a page).
+BODY = "由中国评论通讯社和台湾艺术股份有限公司联合组成的采访团，在高雄、屏东进行了专题采访。" * 10
 
 
 def test_jammer_and_watermark_glued_to_paragraphs_become_lines_of_their_own():
     texts = [f"( e# X7 k9 W# N) d4 b6 w5 }}$ {{. K; a{WATERMARK}",
              "第一，南台湾不仅有好山好水好风光，更有勤劳、纯朴和善良的人民。",
              f"4 R$ }}( W7 M8 C+ w# z{WATERMARK} 第二，南台湾就像一本读不完的百科全书！：e( n2 T) o/ z( K* ^- f",
-             f"/ E3 O5 Y. z5 ^3 @/ \\{WATERMARK}"]
+             f"/ E3 O5 Y. z5 ^3 @/ \\{WATERMARK}", BODY]
     pieces, splits = glued.split_glued(texts)
     assert pieces[1] == [texts[1]]
     assert pieces[2] == ["4 R$ }( W7 M8 C+ w# z", WATERMARK, "第二，南台湾就像一本读不完的百科全书！",
@@ -43,6 +45,11 @@ def test_clean_lines_stay_whole(texts):
 
 
 def test_a_sentence_printed_on_three_lines_is_a_watermark():
-    assert glued.watermarks([f"甲{WATERMARK}", f"乙{WATERMARK}", WATERMARK]) == [WATERMARK]
-    assert glued.watermarks([f"甲{WATERMARK}", WATERMARK]) == []
+    assert glued.watermarks([f"甲{WATERMARK}", f"乙{WATERMARK}", WATERMARK, BODY]) == [WATERMARK]
+    assert glued.watermarks([f"甲{WATERMARK}", WATERMARK, BODY]) == []
     assert glued.is_watermark(WATERMARK, 3) and not glued.is_watermark("推动新时代新征程工会工作高质量发展", 3)
+
+
+def test_a_page_made_of_one_sentence_said_again_keeps_it():
+    texts = [f"第{i}段：进入四月，城市公园里樱花、海棠竞相开放，吸引众多市民前来踏青赏花。" for i in range(5)]
+    assert glued.watermarks(texts) == []

@@ -40,8 +40,10 @@ def is_jammer(text: str) -> bool:
 _SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]")
 #: A watermark sentence is printed at least this many times, on as many lines ...
 WATERMARK_TIMES = 3
-#: ... and has at least this many ideographs (a common ending such as ``的通知。`` is shorter).
+#: ... and has at least this many ideographs (a common ending such as ``的通知。`` is shorter) ...
 WATERMARK_HAN = 10
+#: ... and its copies are at most this share of the page (a page of one sentence said again is its text).
+WATERMARK_SHARE = 1 / 3
 
 
 def _common_suffix(texts: list[str]) -> str:
@@ -54,7 +56,8 @@ def _common_suffix(texts: list[str]) -> str:
 
 def watermarks(texts: list[str]) -> list[str]:
     """Sentences that the page printed on ``WATERMARK_TIMES`` or more different lines
-    (what glues them to the text in front of them differs: their common ending counts)."""
+    (what glues them to the text in front of them differs: their common ending counts),
+    unless their copies make a large share of the page."""
     by_ending: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for i, text in enumerate(texts):
         for m in _SENTENCE_RE.finditer(text):
@@ -62,10 +65,11 @@ def watermarks(texts: list[str]) -> list[str]:
             if han_count(sentence) >= WATERMARK_HAN:
                 by_ending[sentence[-WATERMARK_HAN:]].append((i, sentence))
     out = []
+    total = sum(map(len, texts))
     for found in by_ending.values():
         if len({i for i, _ in found}) >= WATERMARK_TIMES:
             common = _common_suffix([s for _, s in found]).strip()
-            if han_count(common) >= WATERMARK_HAN:
+            if han_count(common) >= WATERMARK_HAN and len(common) * len(found) <= WATERMARK_SHARE * total:
                 out.append(common)
     return out
 
