@@ -234,3 +234,11 @@ def test_prose_above_the_article_s_own_head_is_a_teaser():
     # a standfirst longer than what follows the second head stays
     page = ["王沪宁会见夏立言", ARTICLE * 3, *menu, "特派记者赖锦宏/北京报导", ARTICLE]
     assert lines.classify(page)[1] == CONTENT_LABEL
+
+
+def test_a_page_that_opens_with_its_own_title():
+    banner = "本网站使用相关技术提供更好的阅读体验，同时尊重使用者隐私，点这里了解详细内容。"
+    page = ["城市公园迎来赏花季 | 社会 | 中央社 CNA", "新闻频道", banner, "城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。"]
+    labels = lines.classify(page)
+    assert labels[:4] == ["duplicate", "navigation", "teaser", "title"] and labels[-2:] == [CONTENT_LABEL] * 2
+    assert extract_fields(page, labels)["title"] == "城市公园迎来赏花季"

@@ -308,6 +308,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
             labels[i] = "frequent"
         elif labels[i] is None and glued.is_watermark(ln.text, printed[ln.text]):
             labels[i] = "watermark"
+    _label_page_title(lines, labels)
     _label_prose_above_head(lines, labels)
     _label_prose_below_end(lines, labels)
     body = _body_start(lines, labels)
@@ -433,6 +434,34 @@ def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[
             labels[i] = None
 
 
+#: The page's own title at its top: the headline, then the channel and site after a separator
+#: (``… | 社會 | 中央社 CNA``, ``… - BBC News 中文``, ``… _探索者 _光明网``).
+_PAGE_TITLE_RE = re.compile(r"^(.{5,}?)\s*(?:\s[-–—|｜│]{1,2}\s|[｜│]|\s_|_(?=\S{1,12}(?:$|_)))\s*\S.{0,60}$")
+#: The page's title is one of its first this many lines.
+PAGE_TITLE_LINES = 3
+
+
+def _label_page_title(lines: list[Line], labels: list[str | None]) -> None:
+    """A page that opens with its own title (the headline and the site's name) and prints
+    the headline again lower down: that line is the headline, the top one a copy of it,
+    and prose above the headline that holds less text than what follows it is a teaser."""
+    for i in range(min(PAGE_TITLE_LINES, len(lines))):
+        m = _PAGE_TITLE_RE.match(lines[i].text)
+        if not m or labels[i] is not None:
+            continue
+        head = m[1].strip()
+        j = next((j for j in range(i + 1, len(lines)) if lines[j].text.strip() == head), None)
+        if j is None:
+            continue
+        labels[i], labels[j] = "duplicate", TITLE
+        above = [k for k in range(j) if labels[k] is None and lines[k].is_prose()]
+        below = sum(ln.han for k, ln in enumerate(lines[j + 1:], j + 1) if labels[k] is None and ln.is_prose())
+        if sum(lines[k].han for k in above) < below:
+            for k in above:
+                labels[k] = "teaser"
+        return
+
+
 #: A second head: this many short lines that are not sentences (menus, link lists) ...
 HEAD_GAP = 5
 
@@ -531,8 +560,9 @@ def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
     def next_to_metadata(i: int) -> bool:
         return any(labels[j] in (DATELINE, BYLINE) for j in range(max(0, i - 2), min(len(lines), i + 3)))
 
-    title = max(candidates, key=lambda i: (next_to_metadata(i), lines[i].length >= 8, lines[i].han, -i),
-                default=None)
+    found = next((i for i, lab in enumerate(labels) if lab == TITLE), None)  # the page's own title
+    title = found if found is not None else max(
+        candidates, key=lambda i: (next_to_metadata(i), lines[i].length >= 8, lines[i].han, -i), default=None)
     for i in free:
         if labels[i] is not None:
             continue
