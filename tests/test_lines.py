@@ -190,6 +190,7 @@ def test_the_outlet_under_the_headline_is_the_source():
 
 
 CONTENT_LABEL = lines.CONTENT
+TITLE_LABEL = lines.TITLE
 
 
 def test_a_list_of_other_stories_above_the_article():
@@ -238,7 +239,18 @@ def test_prose_above_the_article_s_own_head_is_a_teaser():
 
 def test_a_page_that_opens_with_its_own_title():
     banner = "本网站使用相关技术提供更好的阅读体验，同时尊重使用者隐私，点这里了解详细内容。"
-    page = ["城市公园迎来赏花季 | 社会 | 中央社 CNA", "新闻频道", banner, "城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。"]
+    page = ["城市公园迎来赏花季 | 社会 | 中央社 CNA", "新闻频道", banner, "城市公园迎来赏花季",
+            ARTICLE, ARTICLE + "又及。"]
     labels = lines.classify(page)
     assert labels[:4] == ["duplicate", "navigation", "teaser", "title"] and labels[-2:] == [CONTENT_LABEL] * 2
     assert extract_fields(page, labels)["title"] == "城市公园迎来赏花季"
+
+
+def test_the_headline_above_the_dateline_when_the_page_opens_on_prose():
+    banner = "本网站使用相关技术提供更好的阅读体验，同时尊重使用者隐私，点这里了解详细内容。"
+    page = [banner, "全线告急！特大洪水会再现？千万别以为与你无关（组图）", "2019/8/16 16:26",
+            ARTICLE, ARTICLE + "又及。"]
+    assert lines.classify(page)[:3] == ["teaser", "title", "dateline"]
+    # a byline at the top is no headline, and nothing is taken from the end of the page
+    page = ["徐留平", "2024年11月09日09:21 来源：《工人日报》", ARTICLE, "（作者系全国总工会党组书记）"]
+    assert TITLE_LABEL not in lines.classify(page)

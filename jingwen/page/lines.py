@@ -197,7 +197,7 @@ def strong_label(line: Line) -> str | None:
     if _NAV_RE.search(t) or (line.separators >= 2 and ">" in t and line.length <= 80 and line.sentence_punct == 0):
         return "navigation"
     if line.length <= 40 and line.sentence_punct == 0 and (
-            chrome.ui_tokens(t) or _UI_RE.match(t) or _REPEATED_RE.match(t)):
+            (chrome.ui_tokens(t) and not metadata.find_date(t)) or _UI_RE.match(t) or _REPEATED_RE.match(t)):
         return "ui"
     if line.length <= 80 and _CREDIT_RE.search(t):
         return "credit"
@@ -314,6 +314,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     body = _body_start(lines, labels)
     _label_weak_cues(lines, labels, body)
     _label_head(lines, labels, body)
+    _label_title_above_dateline(lines, labels)
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
     _label_related_runs(lines, labels)
@@ -454,12 +455,17 @@ def _label_page_title(lines: list[Line], labels: list[str | None]) -> None:
         if j is None:
             continue
         labels[i], labels[j] = "duplicate", TITLE
-        above = [k for k in range(j) if labels[k] is None and lines[k].is_prose()]
-        below = sum(ln.han for k, ln in enumerate(lines[j + 1:], j + 1) if labels[k] is None and ln.is_prose())
-        if sum(lines[k].han for k in above) < below:
-            for k in above:
-                labels[k] = "teaser"
+        _label_teasers_above(lines, labels, j)
         return
+
+
+def _label_teasers_above(lines: list[Line], labels: list[str | None], head: int) -> None:
+    """Prose above the article's head (line ``head``) is teasers when it holds less text than what follows."""
+    above = [k for k in range(head) if labels[k] is None and lines[k].is_prose()]
+    below = sum(ln.han for k, ln in enumerate(lines[head + 1:], head + 1) if labels[k] is None and ln.is_prose())
+    if sum(lines[k].han for k in above) < below:
+        for k in above:
+            labels[k] = "teaser"
 
 
 #: A second head: this many short lines that are not sentences (menus, link lists) ...
@@ -577,6 +583,30 @@ def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
             labels[i] = "ui"
     if title is not None:
         _label_outlet_below_title(lines, labels, title, body)
+
+
+#: A headline above the page's dateline may end like a sentence (``全线告急！…与你无关（组图）``), up to this long.
+_HEADLINE_MAX = 80
+
+
+def _label_title_above_dateline(lines: list[Line], labels: list[str | None]) -> None:
+    """Where the head rules found no headline (the page opened on prose: a banner, or a
+    headline that ends on ``！``), the headline-shaped line just above the first dateline
+    in the upper part of the page is the title."""
+    if TITLE in labels:
+        return
+    upper = max(10, len(lines) // 3)
+    k = next((i for i, lab in enumerate(labels[:upper]) if lab == DATELINE), 0)
+    for c in range(k - 1, max(-1, k - 3), -1):  # the line above, or the one above a byline
+        ln = lines[c]
+        if labels[c] == BYLINE:
+            continue
+        if (labels[c] is None and 5 <= ln.length <= _HEADLINE_MAX and ln.han_share >= 0.5
+                and not re.search("[。；;]", ln.text) and not ln.text.endswith(("：", ":", "，", "、"))
+                and ln.separators <= 1 and not _SITE_NAME_RE.match(ln.text)):
+            labels[c] = TITLE
+            _label_teasers_above(lines, labels, c)
+        return
 
 
 #: Labels a line under the headline may carry and still turn out to be the outlet's name.
