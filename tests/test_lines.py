@@ -254,3 +254,11 @@ def test_the_headline_above_the_dateline_when_the_page_opens_on_prose():
     # a byline at the top is no headline, and nothing is taken from the end of the page
     page = ["徐留平", "2024年11月09日09:21 来源：《工人日报》", ARTICLE, "（作者系全国总工会党组书记）"]
     assert TITLE_LABEL not in lines.classify(page)
+
+
+def test_a_list_of_headlines_between_bullets_and_channel_names():
+    heads = ["台玻46岁员工罹癌病故 家属头七带遗照抗议！", "海葵台风今晨2次登陆 本岛今晚脱离暴风圈！",
+             "伯朗大道淹成「伯朗大海」开车经过惊呆", "男童从2楼瞬间踩空掉到1楼 妈妈竟回"]
+    page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "‧", heads[0], "‧", heads[1], "政治", heads[2], "‧",
+            heads[3]]
+    assert CONTENT_LABEL not in lines.classify(page)[3:]

@@ -679,6 +679,10 @@ def _label_related_runs(lines: list[Line], labels: list[str | None]) -> None:
     _label_runs(lines, labels, range(paragraphs[-1] + 1, len(lines)))
 
 
+#: A line this short without punctuation (a bullet ``‧``, a channel's name ``政治``) does not break a list.
+_LIST_GLUE = 2
+
+
 def _label_runs(lines: list[Line], labels: list[str | None], span: range) -> None:
     run: list[int] = []
     for i in [*span, None]:
@@ -687,9 +691,11 @@ def _label_runs(lines: list[Line], labels: list[str | None], span: range) -> Non
         if i is not None and _headline_item(lines[i]):
             run.append(i)
             continue
+        if i is not None and run and lines[i].length <= _LIST_GLUE and not _ANY_PUNCT_RE.search(lines[i].text):
+            continue
         if len(run) >= RELATED_RUN:
-            for j in run:
-                labels[j] = "related"
+            for j in range(run[0], run[-1] + 1):
+                labels[j] = labels[j] or "related"
         run = []
 
 
