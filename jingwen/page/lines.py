@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jingwen.page import chrome, glued, linemodel, metadata
-from jingwen.page.article import is_paragraph
+from jingwen.page.article import PARAGRAPH_HAN, is_paragraph
 from jingwen.text.chars import han_count
 
 CONTENT = "content"
@@ -85,8 +85,11 @@ _PRINT_EDITION_RE = re.compile(
     r"^[(（]?\s*《\s*[^》]{1,20}\s*》\s*[(（]?\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*"
     r"(?:第?\s*\w{1,4}\s*版)?\s*[)）]?\s*[)）]?$")
 _CAPTION_RE = re.compile(
-    r"^(?:图为|图[:：]|[(（]?图片来源|[(（]?图/|[(（]?摄影[:：])|(?:[/／]\s*摄|摄影|供图|图片来源[:：].{0,20}|资料图片?|"
-    r"视觉中国|图虫创意|IC photo|新华社发)\s*[)）]?$", re.IGNORECASE)
+    r"^(?:图为|图[:：]|图注[:：]|图像加注文字[，,]|[▲△]|[(（]?图片来源|[(（]?图/|[(（]?摄影[:：])|"
+    r"(?:[/／]\s*摄|摄影|供图|图片来源[:：].{0,20}|资料图片?|视觉中国|图虫创意|IC photo|新华社发)\s*[)）]?$|"
+    r"[(（](?:[^()（）]{0,20}[/／])?[^()（）]{0,16}摄[)）]$|[(（]图[/／:：取][^()（）]{1,40}[)）]$|\s图[/／]\S{1,12}$|"
+    r"(?:新华社|中新社)发\s*\S{0,12}\s*摄$",
+    re.IGNORECASE)
 _RELATED_HEAD_RE = re.compile(
     r"^[【\[]?\s*(?:相关(?:新闻|阅读|报道|链接|推荐|文章|稿件|专题)|关联(?:阅读|稿件|新闻)|延伸阅读|推荐阅读|热门推荐|"
     r"猜你喜欢|更多精彩|精彩推荐|热点推荐|热门文章|热门新闻|往期回顾|编辑推荐|今日推荐|为你推荐|大家都在看)\s*[】\]]?\s*[:：>]?$")
@@ -154,10 +157,12 @@ class Line:
         return self.han / max(1, len(self.text))
 
     def is_prose(self) -> bool:
-        """A paragraph: long with punctuation inside, or a sentence that ends like one."""
+        """A paragraph: long with punctuation inside, a sentence that ends like one, or
+        enough ideographs with a ``。`` inside (a paragraph the page cut short)."""
         if self.separators > 3:
             return False
-        if self.length >= _PROSE_MIN and _ANY_PUNCT_RE.search(self.text) or _WIRE_LEAD_RE.match(self.text):
+        if (self.length >= _PROSE_MIN and _ANY_PUNCT_RE.search(self.text) or _WIRE_LEAD_RE.match(self.text)
+                or "。" in self.text and self.han >= PARAGRAPH_HAN):
             return True
         return self.length >= 6 and self.han >= 4 and bool(_SENTENCE_END_RE.search(self.text))
 
@@ -348,7 +353,7 @@ _RULE_FEATURES = ("spam", "navigation", "ui", "credit", "caption", "related", "p
 #: Cut a line the rules kept when the model gives content less than this ...
 CUT_BELOW = 0.1
 #: ... and keep a line the rules cut when the model gives content more than this.
-KEEP_ABOVE = 0.5
+KEEP_ABOVE = 0.3
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
 _FIRM = frozenset({TITLE, BYLINE, DATELINE, MARKUP, "spam", "frequent", "print_edition", "original_title",
                    "end_mark", "jammer", "watermark"})
@@ -414,6 +419,11 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
     return np.column_stack([np.asarray(c, dtype=float) for c in columns.values()]), tuple(columns)
 
 
+def _certain(text: str) -> bool:
+    """Shapes the model does not overturn: a label said twice, a related list's header."""
+    return bool(_REPEATED_RE.match(text) or _RELATED_HEAD_RE.match(text))
+
+
 def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[str | None]) -> None:
     """The fitted model cuts lines the rules kept when it is sure they are not article
     text, and keeps lines the soft rules cut when it is sure they are."""
@@ -430,8 +440,7 @@ def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[
         if lab is None and not inside and p[i, content] < CUT_BELOW:
             best = max(cut_reasons, key=lambda k: p[i, k])
             labels[i] = model.classes[best]
-        elif (lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE
-              and not _REPEATED_RE.match(lines[i].text)):  # a label said twice is certain
+        elif lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE and not _certain(lines[i].text):
             labels[i] = None
 
 
@@ -501,8 +510,9 @@ FOOTER_SHARE = 0.25
 
 def _label_prose_below_end(lines: list[Line], labels: list[str | None]) -> None:
     """Below the article's end (its last paragraph, then ``HEAD_GAP`` or more lines that
-    are not prose: lists, widgets), prose that holds less than ``FOOTER_SHARE`` of the
-    text above is the page's footer (a rights notice, a poll, a comment)."""
+    are not prose: lists, widgets), prose whose paragraphs hold less than ``FOOTER_SHARE``
+    of the text of the paragraphs above is the page's footer (a rights notice, a poll, a
+    comment, headlines that end on ``！``)."""
     prose = [ln.is_prose() and labels[i] is None for i, ln in enumerate(lines)]
     gap = 0
     for i in range(len(lines)):
@@ -510,9 +520,9 @@ def _label_prose_below_end(lines: list[Line], labels: list[str | None]) -> None:
             gap += 1
             continue
         if gap >= HEAD_GAP:
-            above = sum(ln.han for k, ln in enumerate(lines[:i]) if prose[k])
+            above = sum(ln.han for k, ln in enumerate(lines[:i]) if prose[k] and is_paragraph(ln.text))
             below = [k for k in range(i, len(lines)) if prose[k]]
-            if sum(lines[k].han for k in below) < FOOTER_SHARE * above:
+            if sum(lines[k].han for k in below if is_paragraph(lines[k].text)) < FOOTER_SHARE * above:
                 for k in below:
                     labels[k] = "footer"
                 return
