@@ -356,7 +356,7 @@ CUT_BELOW = 0.1
 KEEP_ABOVE = 0.3
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
 _FIRM = frozenset({TITLE, BYLINE, DATELINE, MARKUP, "spam", "frequent", "print_edition", "original_title",
-                   "end_mark", "jammer", "watermark"})
+                   "end_mark", "jammer", "watermark", "related"})
 _FUNCTION_CHARS_RE = re.compile("[的了是在和与也就都而及对等为这那有被将把从但其中之以于并或如]")
 _ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
@@ -419,11 +419,6 @@ def line_features(lines: list[Line], labels: list[str | None]) -> tuple[np.ndarr
     return np.column_stack([np.asarray(c, dtype=float) for c in columns.values()]), tuple(columns)
 
 
-def _certain(text: str) -> bool:
-    """Shapes the model does not overturn: a label said twice, a related list's header."""
-    return bool(_REPEATED_RE.match(text) or _RELATED_HEAD_RE.match(text))
-
-
 def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[str | None]) -> None:
     """The fitted model cuts lines the rules kept when it is sure they are not article
     text, and keeps lines the soft rules cut when it is sure they are."""
@@ -440,7 +435,8 @@ def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[
         if lab is None and not inside and p[i, content] < CUT_BELOW:
             best = max(cut_reasons, key=lambda k: p[i, k])
             labels[i] = model.classes[best]
-        elif lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE and not _certain(lines[i].text):
+        elif lab is not None and lab not in _FIRM and p[i, content] > KEEP_ABOVE \
+                and not _REPEATED_RE.match(lines[i].text):  # a label said twice is certain
             labels[i] = None
 
 
