@@ -29,6 +29,11 @@ ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义
     ("世纪之疫、医疗伦理、呼吸器、病房、DNR、covid19", "keywords"),
     ("北京、上海", None),             # two names are no tag line
     ("标签化的社会", None),           # a subhead that starts with the word
+    ("索 引 号: 11330683742010670P/2017-84094 主题分类: 其他", "catalog"),
+    ("[中图分类号] F49 [文献标识码] A [文章编号] 0257-0246(2019)06-0101-10", "catalog"),
+    ("有效性检验很重要", None),
+    ("600_97.jpg (800×782)", "image"),
+    ("10008.jpg (160.33 KB, 下载次数: 6)", "image"),
 ])
 def test_strong_labels(text, label):
     assert lines.strong_label(lines.Line.of(text)) == label
@@ -262,3 +267,9 @@ def test_a_list_of_headlines_between_bullets_and_channel_names():
     page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "‧", heads[0], "‧", heads[1], "政治", heads[2], "‧",
             heads[3]]
     assert CONTENT_LABEL not in lines.classify(page)[3:]
+
+
+def test_tags_under_a_bare_header_and_a_summary_the_body_repeats():
+    page = ["城市公园迎来赏花季", "摘要：" + ARTICLE, ARTICLE + "此外。", ARTICLE + "又及。",
+            "关键字：", "公园", "赏花", "樱花"]
+    assert lines.classify(page)[1:] == ["duplicate", CONTENT_LABEL, CONTENT_LABEL] + ["keywords"] * 4

@@ -13,6 +13,8 @@ print_edition   ``《人民日报》（2024年04月26日 09 版）``
 related         related-article lists and their headers, three or more headlines outside the paragraphs
 keywords        a page's keyword or tag line (``关键词：…``, ``世纪之疫、医疗伦理、呼吸器、病房``)
 footer          prose far below the article's end that holds much less text than it (a rights notice, a poll)
+catalog         a catalogue row of a government notice or a journal article (``索引号：…``, ``[中图分类号] …``)
+image           an image's file name or a forum's image tag (``600_97.jpg (800×782)``, ``[img src=…]``)
 teaser          prose above the article's own head (a newsletter's promotions, another story's teaser)
 pagination      ``上一页 1 2 3 下一页``
 promo           app, QR-code and follow-us promotions
@@ -93,9 +95,16 @@ _CAPTION_RE = re.compile(
 _RELATED_HEAD_RE = re.compile(
     r"^[【\[]?\s*(?:相关(?:新闻|阅读|报道|链接|推荐|文章|稿件|专题)|关联(?:阅读|稿件|新闻)|延伸阅读|推荐阅读|热门推荐|"
     r"猜你喜欢|更多精彩|精彩推荐|热点推荐|热门文章|热门新闻|往期回顾|编辑推荐|今日推荐|为你推荐|大家都在看)\s*[】\]]?\s*[:：>]?$")
-_KEYWORD_WORDS = r"(?:关键词|关键字|标签|Tags?|Keywords?)"
-_KEYWORDS_RE = re.compile(rf"^(?:[【\[]\s*{_KEYWORD_WORDS}\s*[】\]]\s*[:：]?|{_KEYWORD_WORDS}\s*[:：])\s*\S",
+_KEYWORD_WORDS = r"(?:关\s?键\s?[词字]|标签|Tags?|Keywords?)"
+_KEYWORDS_RE = re.compile(rf"^(?:[【\[]\s*{_KEYWORD_WORDS}\s*[】\]]\s*[:：]?|{_KEYWORD_WORDS}\s*[:：])\s*(?:\S|$)",
                           re.IGNORECASE)
+#: A row of a catalogue record (a government notice's or a journal article's fields).
+_CATALOG_RE = re.compile(
+    r"^[【\[]?\s*(?:索\s?引\s?号|分\s?类\s?号|主题分类|发文字号|文献标识码|文章编号|中图分类号|有\s?效\s?性|发布机构|"
+    r"公文种类|组配分类|体裁分类|服务对象)\s*[】\]]?\s*(?:[:：]|\s|$)")
+#: An image's file name (with its size, as a forum lists an attachment) or a forum's image tag.
+_IMAGE_FILE_RE = re.compile(r"^(?:[\w.-]+\.(?:jpe?g|png|gif|webp|bmp)\b[^\u4e00-\u9fff]*(?:下载次数[^)）]*[)）])?|"
+                            r"(?:\[\w+\])*\[img\b.*)$", re.IGNORECASE)
 #: A line of nothing but short terms joined by ``、`` (``世纪之疫、医疗伦理、呼吸器、病房``): a page's tags.
 _TAG_LIST_RE = re.compile(r"^[^\s、，,。！？；;：:]{1,10}(?:、[^\s、，,。！？；;：:]{1,10}){3,}$")
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
@@ -214,6 +223,10 @@ def strong_label(line: Line) -> str | None:
         return "related"
     if line.length <= 120 and line.sentence_punct == 0 and (_KEYWORDS_RE.match(t) or _TAG_LIST_RE.match(t)):
         return "keywords"
+    if line.length <= 120 and line.sentence_punct == 0 and _CATALOG_RE.match(t) and not metadata.find_date(t):
+        return "catalog"
+    if line.length <= 300 and _IMAGE_FILE_RE.match(t):
+        return "image"
     if line.length <= 40 and _PAGINATION_RE.match(t) and not t.isdigit():
         return "pagination"
     if _SOURCE_LINE_RE.match(t) or is_meta_line(line):
@@ -642,9 +655,20 @@ def _label_bylines_in_body(lines: list[Line], labels: list[str | None], body: in
             labels[i] = BYLINE
 
 
+#: A tag after a ``关键字：`` header is at most this long.
+_TAG = 8
+
+
 def _label_related_blocks(lines: list[Line], labels: list[str | None]) -> None:
-    """Short headline-like lines after a "related articles" header belong to it."""
+    """Short headline-like lines after a "related articles" header belong to it, and the
+    tags under a bare ``关键字：`` header to it."""
     for i, lab in enumerate(labels):
+        if lab == "keywords" and lines[i].text.endswith(("：", ":")):
+            j = i + 1
+            while j < len(lines) and labels[j] is None and lines[j].length <= _TAG \
+                    and not _ANY_PUNCT_RE.search(lines[j].text):
+                labels[j] = "keywords"
+                j += 1
         if lab != "related":
             continue
         for j in range(i + 1, len(lines)):
@@ -818,8 +842,21 @@ def _label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
             labels[name] = labels[date] = None
 
 
+#: A summary's label (``摘要：``, ``【内容提要】``): the summary is cut when the body repeats it.
+_SUMMARY_RE = re.compile(r"^[【\[]?\s*(?:摘\s?要|内容提要|内容摘要|提要|导读)\s*[】\]]?\s*[:：]?\s*")
+#: The body repeats a summary when it holds the summary's first this many characters.
+_SUMMARY_PROBE = 20
+
+
 def _label_duplicates(lines: list[Line], labels: list[str | None]) -> None:
-    """A content line the document already had is cut; a line printed twice is kept once."""
+    """A content line the document already had is cut; a line printed twice is kept once;
+    a summary that the body repeats is cut."""
+    body = [ln.text for i, ln in enumerate(lines) if labels[i] is None]
+    for i, ln in enumerate(lines):
+        m = _SUMMARY_RE.match(ln.text)
+        probe = ln.text[m.end():m.end() + _SUMMARY_PROBE] if m and m.end() else ""
+        if labels[i] is None and len(probe) == _SUMMARY_PROBE and sum(probe in t for t in body) >= 2:
+            labels[i] = "duplicate"
     seen: set[str] = set()
     for i, ln in enumerate(lines):
         if labels[i] is not None:
