@@ -335,6 +335,7 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     _label_title_above_dateline(lines, labels)
     _label_bylines_in_body(lines, labels, body)
     _label_related_blocks(lines, labels)
+    _label_notice_blocks(lines, labels)
     _label_related_runs(lines, labels)
     _label_ui_runs(lines, labels)
     _label_islands(lines, labels)
@@ -653,6 +654,28 @@ def _label_bylines_in_body(lines: list[Line], labels: list[str | None], body: in
         if (ln.length <= _SHORT and ln.sentence_punct == 0 and i + 1 < len(lines)
                 and lines[i + 1].is_prose() and metadata.byline_names(ln.text)):
             labels[i] = BYLINE
+
+
+#: The header of a site's notice: its rules for comments, a rights notice, a disclaimer.
+_NOTICE_HEAD_RE = re.compile(r"^[【\[]?\s*(?:留言(?:板)?规则|反侵权公告|版权(?:声明|公告)|免责声明|法律声明|使用条款|隐私(?:权)?政策)"
+                             r"\s*[】\]]?\s*[:：]?$")
+#: A notice runs for at most this many lines after its header.
+NOTICE_LINES = 12
+
+
+def _label_notice_blocks(lines: list[Line], labels: list[str | None]) -> None:
+    """A site's notice after the article (``留言规则``, ``反侵权公告：`` and its clauses):
+    the header and the lines under it, up to the next line the rules labelled."""
+    started = False
+    for i, ln in enumerate(lines):
+        started = started or (labels[i] is None and ln.is_prose())
+        if not (started and _NOTICE_HEAD_RE.match(ln.text)):
+            continue
+        labels[i] = "copyright"
+        for j in range(i + 1, min(len(lines), i + 1 + NOTICE_LINES)):
+            if labels[j] is not None:
+                break
+            labels[j] = "copyright"
 
 
 #: A tag after a ``关键字：`` header is at most this long.
