@@ -365,7 +365,7 @@ MODEL_CLASSES = ("content", "title", "byline", "dateline", "navigation", "ui", "
 _RULE_FEATURES = ("spam", "navigation", "ui", "credit", "caption", "related", "pagination", "dateline", "title",
                   "byline", "copyright", "promo", "duplicate", "print_edition", "original_title", "end_mark")
 #: Cut a line the rules kept when the model gives content less than this ...
-CUT_BELOW = 0.1
+CUT_BELOW = 0.05
 #: ... and keep a line the rules cut when the model gives content more than this.
 KEEP_ABOVE = 0.3
 #: Rule labels the model never overturns (their shape is certain, or they feed the fields).
@@ -657,8 +657,8 @@ def _label_bylines_in_body(lines: list[Line], labels: list[str | None], body: in
 
 
 #: The header of a site's notice: its rules for comments, a rights notice, a disclaimer.
-_NOTICE_HEAD_RE = re.compile(r"^[【\[]?\s*(?:留言(?:板)?规则|反侵权公告|版权(?:声明|公告)|免责声明|法律声明|使用条款|隐私(?:权)?政策)"
-                             r"\s*[】\]]?\s*[:：]?$")
+_NOTICE_HEAD_RE = re.compile(r"^[【\[]?\s*(?:留言(?:板)?规则|反侵权公告|版权(?:声明|公告)|免责声明|法律声明|使用条款|"
+                             r"隐私(?:权)?政策)\s*[】\]]?\s*[:：]?$")
 #: A notice runs for at most this many lines after its header.
 NOTICE_LINES = 12
 
