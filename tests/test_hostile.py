@@ -104,9 +104,10 @@ def test_a_folder_of_hostile_files(tmp_path):
 def _corpus(raw: pathlib.Path, n: int) -> None:
     raw.mkdir()
     samples = [p.read_bytes() for p in sorted(RAW.glob("*.txt"))]
-    for i in range(n):
-        body = samples[i % len(samples)].replace(b"\n", f"\n本文是第{i}份样本。\n".encode(), 1)
-        (raw / f"{i:05d}.txt").write_bytes(body)
+    for i in range(n):  # a line of its own in the middle of the article makes each copy a document of its own
+        lines = samples[i % len(samples)].split(b"\n")
+        lines.insert(len(lines) // 2, f"本文是第{i}份样本，它在正文的中间。".encode())
+        (raw / f"{i:05d}.txt").write_bytes(b"\n".join(lines))
 
 
 def test_a_run_killed_at_any_moment_leaves_only_complete_releases(prefect_server, tmp_path):
