@@ -34,6 +34,8 @@ ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义
     ("有效性检验很重要", None),
     ("600_97.jpg (800×782)", "image"),
     ("10008.jpg (160.33 KB, 下载次数: 6)", "image"),
+    ("Fill 1", "ui"),
+    ("Group 3 Copy", "ui"),
 ])
 def test_strong_labels(text, label):
     assert lines.strong_label(lines.Line.of(text)) == label
@@ -223,7 +225,7 @@ def test_lines_standing_between_lists_after_the_article():
 
 def test_buttons_beside_buttons_and_repeated_labels():
     page = ["城市公园迎来赏花季", "文字大小", "分享", "收藏", "前往专题", ARTICLE]
-    assert lines.classify(page)[1:] == ["ui"] * 4 + [CONTENT_LABEL]
+    assert lines.classify(page, model=None)[1:] == ["ui"] * 4 + [CONTENT_LABEL]  # the rules (the model may differ)
     assert lines.strong_label(lines.Line.of("广告 广告")) == "ui"
 
 
@@ -273,3 +275,11 @@ def test_tags_under_a_bare_header_and_a_summary_the_body_repeats():
     page = ["城市公园迎来赏花季", "摘要：" + ARTICLE, ARTICLE + "此外。", ARTICLE + "又及。",
             "关键字：", "公园", "赏花", "樱花"]
     assert lines.classify(page)[1:] == ["duplicate", CONTENT_LABEL, CONTENT_LABEL] + ["keywords"] * 4
+
+
+def test_an_invitation_to_follow_an_account_after_the_article():
+    promo = "【城市公园迎来赏花季】更多资讯或合作欢迎关注中国经济网官方微信（名称：中国经济网，id:ourcecn）"
+    assert lines.classify(["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", promo, "推荐阅读"])[3] == "promo"
+    # inside the article the same words are the article's
+    inside = "市民纷纷表示欢迎关注城市公园的建设，希望公园增设更多休息点，让大家赏花更方便。"
+    assert lines.classify(["城市公园迎来赏花季", ARTICLE, inside, ARTICLE + "又及。"])[2] == CONTENT_LABEL

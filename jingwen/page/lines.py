@@ -132,6 +132,10 @@ _COPYRIGHT_RE = re.compile(
 _PROMO_RE = re.compile(
     r"客户端|下载APP|下载 APP|APP下载|\bAPP\b|扫码|扫描二维码|二维码|长按识别|关注我们|关注公众号|微信公众号|官方微博|"
     r"订阅号|视频号|点击关注|一键关注|欢迎关注|戳这里|点击下载|报料|爆料热线", re.IGNORECASE)
+#: An invitation to follow an account: a promotion in a line up to ``_FOLLOW_LINE`` long.
+_FOLLOW_RE = re.compile(r"欢迎关注|关注我们|敬请关注.{0,12}(?:微信|公众号|微博|账号)|长按(?:识别|扫码)|"
+                        r"扫描(?:下方)?二维码|(?:官方|微信)公众号|官方微信")
+_FOLLOW_LINE = 120
 _NOTE_MARKER_RE = re.compile(
     r"^[【\[]?(?:开栏的话|编者按|编者的话|编前语|编后语?|编后记|导读|导语|核心提示|开篇的话|题记)[】\]]?[:：]?$")
 _SITE_NAME_RE = re.compile(
@@ -193,6 +197,9 @@ def is_spam(line: Line) -> bool:
     return hits >= 2 or line.length <= 30 or (pool and not line.sentence_punct)
 
 
+#: The layer names a design tool leaves in an inline SVG (``Fill 1``, ``Combined Shape``, ``Group 3 Copy``).
+_SVG_LAYER_RE = re.compile(r"^(?:Fill|Group|Path|Combined Shape|Rectangle|Oval|Shape|Artboard|Layer|Stroke|Mask|"
+                           r"Polygon)(?:\s+(?:Copy|\d+))*$")
 #: One short token said again and again: ``广告 广告``, ``分享 分享`` (a widget's label and its alt text).
 _REPEATED_RE = re.compile(r"\s*(\S{1,6})(?:\s+\1)+\s*$")
 
@@ -211,7 +218,8 @@ def strong_label(line: Line) -> str | None:
     if _NAV_RE.search(t) or (line.separators >= 2 and ">" in t and line.length <= 80 and line.sentence_punct == 0):
         return "navigation"
     if line.length <= 40 and line.sentence_punct == 0 and (
-            (chrome.ui_tokens(t) and not metadata.find_date(t)) or _UI_RE.match(t) or _REPEATED_RE.match(t)):
+            (chrome.ui_tokens(t) and not metadata.find_date(t)) or _UI_RE.match(t) or _REPEATED_RE.match(t)
+            or _SVG_LAYER_RE.match(t)):
         return "ui"
     if line.length <= 80 and _CREDIT_RE.search(t):
         return "credit"
@@ -239,6 +247,8 @@ def weak_label(line: Line) -> str | None:
     if line.length <= 300 and _COPYRIGHT_RE.search(line.text):
         return "copyright"
     if line.length <= 40 and _PROMO_RE.search(line.text) and line.sentence_punct <= 1:
+        return "promo"
+    if line.length <= _FOLLOW_LINE and _FOLLOW_RE.search(line.text) and line.sentence_punct <= 1:
         return "promo"
     return None
 
