@@ -167,6 +167,11 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
             repairs["split_dateline"] += 1
         kept.append(ln)
         numbers.append(number)
+    groups, joined = glued.rejoin_links(kept)
+    if joined:  # a sentence broken around a linked word is one line again
+        kept = ["".join(kept[k] for k in group) for group in groups]
+        numbers = [numbers[group[0]] for group in groups]
+        repairs["rejoined_line"] += joined
     pieces, splits = glued.split_glued(kept)
     if splits:  # boilerplate glued into a line is a line of its own, cut by the labels
         numbers = [no for no, parts in zip(numbers, pieces) for _ in parts]

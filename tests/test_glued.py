@@ -53,3 +53,17 @@ def test_a_sentence_printed_on_three_lines_is_a_watermark():
 def test_a_page_made_of_one_sentence_said_again_keeps_it():
     texts = [f"第{i}段：进入四月，城市公园里樱花、海棠竞相开放，吸引众多市民前来踏青赏花。" for i in range(5)]
     assert glued.watermarks(texts) == []
+
+
+@pytest.mark.parametrize("before,link,after,joined", [
+    ("23日下午，在", "北大", "万众楼二层，北大中国经济研究中心向社会发布报告。", True),
+    ("的偏差，CCER的宋国青教授通过分析国家", "统计", "局的数据表示，工业增速创新高。", True),
+    ("城市公园迎来赏花季", "新闻", "进入四月，公园里樱花竞相开放。", False),    # a headline, a menu word, a paragraph
+    ("进入四月，公园里樱花竞相开放。", "相关", "新闻里说，公园增设了休息点。", False),  # a sentence that ended
+    ("市民纷纷拍照，记者 张三 摄", "人物画像", "汤先生夫妇二人，刚三十出头。", False),   # a photo credit
+    ("进入四月，公园里樱花竞相开", "分享", "放，吸引众多市民。", False),              # a chrome word
+])
+def test_a_sentence_broken_around_a_linked_word(before, link, after, joined):
+    assert glued.broken_at_link(before, link, after) is joined
+    groups, n = glued.rejoin_links([before, link, after])
+    assert (groups, n) == (([[0, 1, 2]], 2) if joined else ([[0], [1], [2]], 0))

@@ -1,4 +1,5 @@
-"""Boilerplate glued into the lines of an article, split off onto lines of its own.
+"""Boilerplate glued into the lines of an article, split off onto lines of its own
+(and an article's sentence broken around a linked word, joined again).
 
 A scrape can join page furniture to a paragraph without a line break: a forum's
 anti-copy string of random short tokens at the start or end of a paragraph, or a
@@ -97,6 +98,39 @@ def _split_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
             at = end
     pieces.append(text[at:])
     return [p.strip() for p in pieces if p.strip()]
+
+
+#: A word a page linked is at most this long (``北大``, ``科学``, ``中国社会科学院``).
+LINK_WORD = 8
+_OPEN_END_RE = re.compile(r"[\u4e00-\u9fff]$")
+_CLAUSE_RE = re.compile("[，、]")
+_SENTENCE_MARK_RE = re.compile("[，。！？；]")
+
+
+def broken_at_link(before: str, link: str, after: str) -> bool:
+    """``23日下午，在`` / ``北大`` / ``万众楼二层，…。``: a sentence the page broke around
+    a linked word. The line before is a clause left open (a comma inside, an ideograph
+    at its end, not a photo credit's 摄), the word is short and bare, and the line after
+    goes on with a sentence."""
+    return (bool(_OPEN_END_RE.search(before)) and bool(_CLAUSE_RE.search(before)) and not before.endswith("摄")
+            and 2 <= len(link) <= LINK_WORD and han_count(link) == len(link) and not chrome.ui_tokens(link)
+            and bool(after) and han_count(after[0]) == 1 and bool(_SENTENCE_MARK_RE.search(after)))
+
+
+def rejoin_links(texts: list[str]) -> tuple[list[list[int]], int]:
+    """The lines grouped into the lines they were before a page broke them at linked
+    words (indices of ``texts`` per line), and how many breaks were mended."""
+    groups: list[list[int]] = []
+    joined, i = 0, 0
+    while i < len(texts):
+        group = [i]
+        while (group[-1] + 2 < len(texts)
+               and broken_at_link("".join(texts[k] for k in group), texts[group[-1] + 1], texts[group[-1] + 2])):
+            group += [group[-1] + 1, group[-1] + 2]
+            joined += 2
+        groups.append(group)
+        i = group[-1] + 1
+    return groups, joined
 
 
 def split_glued(texts: list[str]) -> tuple[list[list[str]], int]:
