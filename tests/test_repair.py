@@ -94,6 +94,9 @@ def test_pinyin_mirror_removed_but_real_readings_kept():
     for real in ("这里的“和(hé)”读第二声，蚌(bèng)埠是地名。",
                  "“的(de)、地(de)、得(de)”的用法", "饕(tāo)餮(tiè)、耄(mào)耋(dié)之年"):
         assert pinyin.remove_annotations(real)[0] == real
+    # an annotation that the line's end cut off goes too, in a mirror only
+    assert pinyin.remove_annotations("福建代表团的“开（kāi", mirror=True)[0] == "福建代表团的“开"
+    assert pinyin.remove_annotations("福建代表团的“开（kāi", mirror=False)[0] == "福建代表团的“开（kāi"
 
 
 def test_toneless_pinyin_mirror_removed():

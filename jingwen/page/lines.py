@@ -77,7 +77,7 @@ _NAV_RE = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的�
 _UI_RE = re.compile(
     r"^(?:分享(?:到|至|让更多人看到)?[:：]?.{0,20}|扫一扫.{0,16}|打开.{1,10}(?:查看|阅读|APP).{0,10}|"
     r"返回[^，。]{1,6}[，,]?查看更多|(?:阅读|浏览|点击|评论)(?:量|数|次数)?\s*[(（:：]?\s*[\d.万wW+]+\s*[)）]?|"
-    r"上一篇.{0,40}|下一篇.{0,40}|进入.{1,8}频道|更多.{0,8}>*|视频加载中.{0,5})$")
+    r"上一篇.{0,40}|下一篇.{0,40}|进入.{1,8}频道|更多.{0,8}>*|视频加载中.{0,5}|[【\[]点击[^】\]]{1,20}[】\]])$")
 _CREDIT_RE = re.compile(
     r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|终审|初审|复审|三审|监制|值班编辑|本文编辑|网络编辑|"
     r"新媒体编辑|实习编辑|美编|视觉|统筹|策划|制作|设计|出品人?|主编|总编|编审|签发|文字编辑|图片编辑|视频编辑|"
@@ -142,7 +142,8 @@ _SITE_NAME_RE = re.compile(
     r"^(?:[^\s，。]{1,10}(?:网|网站|新闻网|在线|频道|客户端|新闻|日报|晚报|时报|首页)|[\w.-]+\.(?:com|cn|net|org)(?:\.cn)?)$",
     re.IGNORECASE)
 
-_WIRE_LEAD_RE = re.compile(r"^\S{0,12}?(?:社|网|报)?\S{0,6}?\d{1,2}月\d{1,2}日(?:电|讯)")
+_DAY_NUMBER = r"[\d一二三四五六七八九十]{1,3}"
+_WIRE_LEAD_RE = re.compile(rf"^\S{{0,12}}?(?:社|网|报)?\S{{0,6}}?{_DAY_NUMBER}月{_DAY_NUMBER}日(?:电|讯)")
 _PROSE_MIN = 40     # a line this long with punctuation inside is a paragraph
 _SHORT = 25         # bylines and site names are shorter than this
 _WEAK_SHORT = 30    # a weak cue cuts a line this short anywhere, unless it is a sentence
@@ -286,12 +287,16 @@ def is_dateline(line: Line) -> bool:
     return han_count(rest) <= 25
 
 
+#: A menu printed letter by letter (``首 页 政 务 公 开 网 上 办 事``; a headline ``警 情 通 报`` is shorter).
+_LETTER_SPACED_RE = re.compile(r"^(?:\S\s+){7,}\S$")
+
+
 def is_title_shaped(line: Line) -> bool:
     """Headline shape: one phrase, mostly Chinese, no sentence ending, not a note marker."""
     t = line.text
     return (5 <= line.length <= 64 and line.han_share >= 0.5 and line.sentence_punct == 0
             and not t.endswith(("：", ":", "，", "、")) and not _NOTE_MARKER_RE.match(t)
-            and line.separators <= 1 and not _SITE_NAME_RE.match(t))
+            and line.separators <= 1 and not _SITE_NAME_RE.match(t) and not _LETTER_SPACED_RE.match(t))
 
 
 def undouble(text: str) -> str | None:
@@ -467,8 +472,10 @@ def _label_by_model(model: linemodel.LineModel, lines: list[Line], labels: list[
 #: The page's own title at its top: the headline, then the channel and site after a separator
 #: (``… | 社會 | 中央社 CNA``, ``… - BBC News 中文``, ``… _探索者 _光明网``).
 _PAGE_TITLE_RE = re.compile(r"^(.{5,}?)\s*(?:\s[-–—|｜│]{1,2}\s|[｜│]|\s_|_(?=\S{1,12}(?:$|_)))\s*\S.{0,60}$")
-#: The page's title is one of its first this many lines.
+#: The page's title is one of its first this many lines ...
 PAGE_TITLE_LINES = 3
+#: ... and a breadcrumb that ends on the headline is at most this many lines above it.
+_CRUMB_REACH = 10
 
 
 def _label_page_title(lines: list[Line], labels: list[str | None]) -> None:
@@ -486,6 +493,14 @@ def _label_page_title(lines: list[Line], labels: list[str | None]) -> None:
         labels[i], labels[j] = "duplicate", TITLE
         _label_teasers_above(lines, labels, j)
         return
+    for i in range(min(PAGE_TITLE_LINES, len(lines))):  # a breadcrumb that ends on the headline printed below
+        ln = lines[i]
+        for j in range(i + 1, min(len(lines), i + 1 + _CRUMB_REACH)):
+            head = lines[j]
+            if (labels[i] is None and labels[j] is None and is_title_shaped(head)
+                    and ln.text.endswith(" " + head.text) and ln.length <= head.length + 20):
+                labels[i], labels[j] = "navigation", TITLE
+                return
 
 
 def _label_teasers_above(lines: list[Line], labels: list[str | None], head: int) -> None:
@@ -597,8 +612,12 @@ def _label_head(lines: list[Line], labels: list[str | None], body: int) -> None:
         return any(labels[j] in (DATELINE, BYLINE) for j in range(max(0, i - 2), min(len(lines), i + 3)))
 
     found = next((i for i, lab in enumerate(labels) if lab == TITLE), None)  # the page's own title
+    crumb = max((i for i in range(body) if _NAV_RE.search(lines[i].text)), default=-1)  # a headline follows it
+
     title = found if found is not None else max(
-        candidates, key=lambda i: (next_to_metadata(i), lines[i].length >= 8, lines[i].han, -i), default=None)
+        candidates, key=lambda i: (next_to_metadata(i), i > crumb, lines[i].length >= 8, "，" not in lines[i].text,
+                                   lines[i].han, -i),
+        default=None)
     for i in free:
         if labels[i] is not None:
             continue

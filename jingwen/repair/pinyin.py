@@ -27,6 +27,8 @@ from jingwen.text import lexicon, script
 from jingwen.text.chars import HAN, PINYIN_SYLLABLE
 
 _ANNOTATION_RE = re.compile(f"([{HAN}])[(（]({PINYIN_SYLLABLE})[)）]")
+#: An annotation the line's end cut off: ``开（kāi`` as the last characters.
+_CUT_ANNOTATION_RE = re.compile(f"([{HAN}])[(（]({PINYIN_SYLLABLE})$")
 _LOST_RUN_RE = re.compile(f"(?:\\?[(（]?{PINYIN_SYLLABLE}[)）])+")
 _LOST_SLOT_RE = re.compile(f"\\?[(（]?({PINYIN_SYLLABLE})[)）]")
 _QUICK_RE = re.compile(f"[(（]?{PINYIN_SYLLABLE}[)）]")
@@ -131,6 +133,7 @@ def remove_annotations(text: str, mirror: bool | None = None) -> tuple[str, Coun
         return m.group()
 
     text = _ANNOTATION_RE.sub(drop, text)
+    text = _CUT_ANNOTATION_RE.sub(drop, text)
     if "?" in text:
         text = _LOST_RUN_RE.sub(lambda m: _restore(text, m, fixes), text)
     return text, fixes
