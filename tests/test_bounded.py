@@ -5,6 +5,8 @@ import http.server
 import json
 import os
 import pathlib
+import subprocess
+import sys
 import threading
 import time
 
@@ -93,6 +95,18 @@ def test_a_folder_mirror_with_a_grown_file(tmp_path, capsys):
     os.truncate(root / "releases.json", FLOOD)
     code = cli.main(["download", str(root), "--to", str(tmp_path / "got")])
     assert code == 1 and "releases.json has more than" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", [DATA, "SHA256SUMS"])
+def test_a_fifo_in_a_folder_mirror_is_refused_not_waited_on(tmp_path, name):
+    root = tmp_path / "mirror"
+    publish(tiny_release(tmp_path / "out"), str(root))
+    os.unlink(root / "0.1.0" / name)
+    os.mkfifo(root / "0.1.0" / name)
+    done = subprocess.run([sys.executable, "-m", "jingwen.cli", "download", str(root), "--to", str(tmp_path / "got")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "not a regular file" in done.stderr and done.stderr.count("\n") == 1
+    assert not (tmp_path / "got" / "0.1.0").exists()
 
 
 def test_verify_caps_a_huge_sha256sums(tmp_path, capsys):

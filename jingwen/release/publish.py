@@ -30,6 +30,7 @@ import pathlib
 import posixpath
 import re
 import shutil
+import stat
 import time
 import urllib.error
 import urllib.request
@@ -203,6 +204,11 @@ def signature(release: pathlib.Path, trusted: signing.Trusted | None = None) -> 
 
 # -- publish ---------------------------------------------------------------------------
 
+def _protocols(fs) -> tuple[str, ...]:
+    protocol = fs.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
+
+
 def _fs(url: str):
     import fsspec
 
@@ -308,16 +314,29 @@ class _Source:
                 _refuse_length(resp, 0, cap, what)
                 _copy(resp.read, buf, cap, what)
         else:
-            with self.fs.open(f"{self.root}/{rel}", "rb") as fh:
+            with self._open(rel) as fh:
                 _copy(fh.read, buf, cap, what)
         return buf.getvalue()
+
+    def _open(self, rel: str):
+        """A file of a folder or an object store, opened for reading; a local path that is
+        not a regular file (a FIFO, a device) is refused before it can block."""
+        path = f"{self.root}/{rel}"
+        if "file" not in _protocols(self.fs):
+            return self.fs.open(path, "rb")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a missing file raises as fsspec's open would
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ReleaseError(f"{self.url}/{rel}: not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
 
     def fetch(self, rel: str, target: pathlib.Path, cap: int, why: str) -> None:
         """Copy one file of at most ``cap`` bytes (``why`` says where the limit comes from);
         over http, resume an interrupted transfer with a Range request."""
         what = f"{self.url}/{rel} has more than the {cap} bytes {why}"
         if not self.http:
-            with self.fs.open(f"{self.root}/{rel}", "rb") as fh, open(target, "wb") as out:
+            with self._open(rel) as fh, open(target, "wb") as out:
                 _copy(fh.read, out, cap, what)
             return
         for attempt in range(_RETRIES):
