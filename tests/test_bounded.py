@@ -150,3 +150,12 @@ def test_fix_stops_at_a_line_over_max_bytes(monkeypatch, capsys):
     assert cli.main(["fix", "--max-bytes", "100"]) == 1
     out = capsys.readouterr()
     assert out.out == "ok\n" and out.err == "jingwen fix: line 2 has more than 100 bytes (--max-bytes); stopped\n"
+
+
+def test_a_long_garbled_line_without_ascii_is_repaired_in_linear_time():
+    # UTF-8 read as GBK, 80,000 characters and not one ASCII byte to cut the line at: each
+    # trigger once rescanned the whole run (77 s for this line; 3.4 s now, start-up included)
+    line = ("你好世界，今天天气很好。" * 4000).encode("utf-8").decode("gbk", errors="replace")[:-1]
+    done = subprocess.run([sys.executable, "-m", "jingwen.cli", "fix"], input=line + "\n", capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("你好世界，今天天气很好。")

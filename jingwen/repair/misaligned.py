@@ -31,6 +31,7 @@ U+FFFD between two characters that make a word was an extra byte
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -162,24 +163,45 @@ class _Candidate:
 def _run_bounds(line: str, i: int) -> tuple[int, int, bool]:
     """The garbled run around index ``i``: non-ASCII characters back to the previous
     ASCII byte or U+FFFD, forward to the next one; True if it ends on U+FFFD."""
-    a = i
-    while a > 0 and ord(line[a - 1]) > 0x7F and line[a - 1] != LOST:
-        a -= 1
-    b = i
-    while b < len(line) and ord(line[b]) > 0x7F and line[b] != LOST:
-        b += 1
+    stops = _stops(line)
+    k = bisect.bisect_left(stops, i)
+    b = stops[k] if k < len(stops) else len(line)
+    a = stops[k - 1] + 1 if k else 0
     return a, b, b < len(line) and line[b] == LOST
+
+
+_STOP_RE = re.compile(f"[\x00-\x7f{LOST}]")
+
+
+@functools.lru_cache(maxsize=4)
+def _stops(line: str) -> list[int]:
+    """Where the runs of ``line`` stop (ASCII characters and U+FFFD), once per line:
+    a long line has many triggers, and a scan per trigger was quadratic."""
+    return [m.start() for m in _STOP_RE.finditer(line)]
+
+
+@functools.lru_cache(maxsize=16)
+def _pairs_before(line: str, b: int) -> tuple[int, bytes]:
+    """The stretch of two-byte GB18030 characters that ends at ``b``: its start and its
+    bytes, once per run end (each damage point of a long run takes a slice of them)."""
+    start = b
+    while start > 0:
+        try:
+            if len(line[start - 1].encode(_GB18030)) != 2:
+                break
+        except UnicodeEncodeError:
+            break
+        start -= 1
+    return start, line[start:b].encode(_GB18030)
 
 
 def _shifts(line: str, a: int, b: int, hole: bool, ks: list[int]) -> Iterator[_Candidate]:
     """Every way to re-align the run [a, b): for each damage point k and operation."""
+    first, data = _pairs_before(line, b)
     for k in ks:
-        try:
-            raw = line[k:b].encode(_GB18030)
-        except UnicodeEncodeError:
-            continue
-        if not raw or len(raw) != 2 * (b - k):
-            continue
+        if k < first or k >= b:
+            continue  # a character between k and b is not a GBK pair
+        raw = data[2 * (k - first):]
         # a short garbled run is evidence only when the decoder gave up right after it
         resync = hole and b + 1 < len(line) and line[b + 1] != LOST  # "��" is lost text, not a resync
         ops = [("drop", raw[1:], k, raw[0])] if b - k >= 3 or resync else []
