@@ -531,11 +531,7 @@ def _label_prose_above_head(lines: list[Line], labels: list[str | None]) -> None
             j -= 1
         if j < 0 or k - 1 - j < HEAD_GAP:
             continue
-        above = [i for i in range(j + 1) if prose[i] and labels[i] is None]
-        below = sum(ln.han for i, ln in enumerate(lines[k + 1:], k + 1) if prose[i] and labels[i] is None)
-        if sum(lines[i].han for i in above) < below:
-            for i in above:
-                labels[i] = "teaser"
+        _label_teasers_above(lines, labels, k)
         return
 
 
