@@ -283,3 +283,10 @@ def test_an_invitation_to_follow_an_account_after_the_article():
     # inside the article the same words are the article's
     inside = "市民纷纷表示欢迎关注城市公园的建设，希望公园增设更多休息点，让大家赏花更方便。"
     assert lines.classify(["城市公园迎来赏花季", ARTICLE, inside, ARTICLE + "又及。"])[2] == CONTENT_LABEL
+
+
+def test_a_list_of_names_the_article_announces_stays():
+    page = ["城市公园迎来赏花季", ARTICLE, "入选的城市如下：", "北京、上海、广州、深圳", ARTICLE + "又及。"]
+    assert lines.classify(page, model=None)[3] == CONTENT_LABEL
+    page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "世纪之疫、医疗伦理、呼吸器、病房"]
+    assert lines.classify(page, model=None)[3] == "keywords"

@@ -335,6 +335,10 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
     labels: list[str | None] = [strong_label(ln) for ln in lines]
     for i in markup_blocks(texts):
         labels[i] = MARKUP
+    for i in range(1, len(lines)):  # a list that the line before announces (``获奖名单如下：``) is the article's
+        if (labels[i] == "keywords" and labels[i - 1] != "keywords" and _TAG_LIST_RE.match(texts[i])
+                and texts[i - 1].endswith(("：", ":"))):
+            labels[i] = None
     printed = Counter(texts)
     for i, ln in enumerate(lines):
         if labels[i] is None and ln.text in frequent:
@@ -696,6 +700,8 @@ def _label_notice_blocks(lines: list[Line], labels: list[str | None]) -> None:
         started = started or (labels[i] is None and ln.is_prose())
         if not (started and _NOTICE_HEAD_RE.match(ln.text)):
             continue
+        if any(labels[k] is None and is_paragraph(lines[k].text) for k in range(i + 1 + NOTICE_LINES, len(lines))):
+            continue  # paragraphs go on below: a heading of the article (on a disclaimer, say)
         labels[i] = "copyright"
         for j in range(i + 1, min(len(lines), i + 1 + NOTICE_LINES)):
             if labels[j] is not None:
