@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jingwen import document  # noqa: E402
-from jingwen.page import linemodel, lines  # noqa: E402
+from jingwen.page import linemodel, lines, shapes  # noqa: E402
 from jingwen.schema import Reject  # noqa: E402
 from jingwen.text.chars import han_count  # noqa: E402
 
@@ -71,7 +71,7 @@ def load_pages(folder: pathlib.Path) -> list[Page]:
 def train(pages: list[Page]) -> linemodel.LineModel:
     x = np.vstack([p.features for p in pages if len(p.texts)])
     y = [g for p in pages for g in p.gold]
-    _, names = lines.line_features([lines.Line.of("x")], [None])
+    _, names = lines.line_features([shapes.Line.of("x")], [None])
     return linemodel.fit(x, y, lines.MODEL_CLASSES, names, class_weight=CLASS_WEIGHT)
 
 

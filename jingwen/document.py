@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jingwen import fix
-from jingwen.page import article, glued, metadata
+from jingwen.page import article, glued, metadata, shapes
 from jingwen.page import lines as line_rules
 from jingwen.page.lines import BYLINE, CONTENT, DATELINE, TITLE
 from jingwen.repair import mojibake, pinyin
@@ -151,7 +151,7 @@ def prepare(raw: bytes, raw_file: str, limits: Limits = DEFAULT_LIMITS) -> Prepa
         ln = fix.apply((fix.normalize_spacing, fix.normalize_punctuation), ln, ctx, repairs)
         if not ln:
             continue
-        single = line_rules.undouble(ln)
+        single = shapes.undouble(ln)
         if single:
             ln = single
             repairs["doubled_line"] += 1
@@ -256,7 +256,7 @@ def extract_fields(texts: list[str], labels: list[str]) -> dict:
 def _site_name(text: str) -> str | None:
     """``人民网`` or ``新浪新闻客户端`` → the site's name."""
     name = text.removesuffix("客户端").strip()
-    if 2 <= len(name) <= 12 and line_rules._SITE_NAME_RE.match(text):
+    if 2 <= len(name) <= 12 and shapes.SITE_NAME_RE.match(text):
         return name
     return None
 

@@ -2,7 +2,7 @@
 import pytest
 
 from jingwen.document import extract_fields
-from jingwen.page import glued, lines, metadata
+from jingwen.page import blocks, glued, lines, metadata, shapes
 
 ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义现代化国家的首要任务。我们要坚决贯彻落实。"
 
@@ -38,7 +38,7 @@ ARTICLE = "习近平总书记指出，高质量发展是全面建设社会主义
     ("Group 3 Copy", "ui"),
 ])
 def test_strong_labels(text, label):
-    assert lines.strong_label(lines.Line.of(text)) == label
+    assert shapes.strong_label(shapes.Line.of(text)) == label
 
 
 @pytest.mark.parametrize("text,label", [
@@ -48,14 +48,14 @@ def test_strong_labels(text, label):
     ("下载新浪新闻客户端", "promo"),
 ])
 def test_weak_cues(text, label):
-    assert lines.weak_label(lines.Line.of(text)) == label
+    assert shapes.weak_label(shapes.Line.of(text)) == label
 
 
 def test_content_is_not_cut():
     for text in [ARTICLE, "（作者为中华全国总工会党组书记、副主席）", "加强职工思想政治引领，凝聚思想共识",
                  "一、提高政治站位，增强政治自觉", "编辑部的同志们认真学习了文件精神，大家都很受鼓舞。",
                  "分享快乐，是他常挂在嘴边的话。", "责任编辑这一岗位在新闻出版行业十分重要。"]:
-        assert lines.strong_label(lines.Line.of(text)) is None
+        assert shapes.strong_label(shapes.Line.of(text)) is None
 
 
 def test_weak_cues_inside_an_article_stay():
@@ -82,7 +82,7 @@ def test_no_title_is_invented():
 
 
 def test_doubled_line_and_repeated_headline():
-    assert lines.undouble("图为大会开幕现场。 新华社记者 才扬/摄图为大会开幕现场。 新华社记者 才扬/摄") \
+    assert shapes.undouble("图为大会开幕现场。 新华社记者 才扬/摄图为大会开幕现场。 新华社记者 才扬/摄") \
         == "图为大会开幕现场。 新华社记者 才扬/摄"
     page = ["推动工会工作高质量发展", "推动工会工作高质量发展", "2024年05月01日 09:00 新浪新闻", ARTICLE]
     assert lines.classify(page)[:3] == ["title", "duplicate", "dateline"]
@@ -115,7 +115,7 @@ def test_dates(text, iso):
     ("市政府召开新闻发布会通报全市重点项目进展情况 2024-03-07 12:24", False),  # a headline of a list
 ])
 def test_metadata_line_anywhere(text, meta):
-    assert lines.is_meta_line(lines.Line.of(text)) is meta
+    assert shapes.is_meta_line(shapes.Line.of(text)) is meta
 
 
 def test_metadata_line_after_the_headline_is_not_the_first_paragraph():
@@ -207,8 +207,8 @@ def test_a_list_of_other_stories_above_the_article():
     labels = lines.classify(["城市公园迎来赏花季", *heads, ARTICLE])
     assert CONTENT_LABEL not in labels[1:5] and labels[-1] == CONTENT_LABEL
     # an intro line and a section heading of the article are not other stories
-    assert not lines._headline_item(lines.Line.of("以下是本周的重点新闻汇总："))
-    assert not lines._headline_item(lines.Line.of("一、影视动态"))
+    assert not blocks.headline_item(shapes.Line.of("以下是本周的重点新闻汇总："))
+    assert not blocks.headline_item(shapes.Line.of("一、影视动态"))
 
 
 def test_lines_standing_between_lists_after_the_article():
@@ -226,7 +226,7 @@ def test_lines_standing_between_lists_after_the_article():
 def test_buttons_beside_buttons_and_repeated_labels():
     page = ["城市公园迎来赏花季", "文字大小", "分享", "收藏", "前往专题", ARTICLE]
     assert lines.classify(page, model=None)[1:] == ["ui"] * 4 + [CONTENT_LABEL]  # the rules (the model may differ)
-    assert lines.strong_label(lines.Line.of("广告 广告")) == "ui"
+    assert shapes.strong_label(shapes.Line.of("广告 广告")) == "ui"
 
 
 def test_a_label_said_twice_between_paragraphs_is_cut():
