@@ -290,3 +290,12 @@ def test_a_list_of_names_the_article_announces_stays():
     assert lines.classify(page, model=None)[3] == CONTENT_LABEL
     page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "世纪之疫、医疗伦理、呼吸器、病房"]
     assert lines.classify(page, model=None)[3] == "keywords"
+
+
+@pytest.mark.parametrize("line,kept", [
+    ("各区人民政府，市政府直属各单位：", True),  # a notice's addressees
+    ("分享到：", False), ("责任编辑：", False), ("当前位置：", False),  # chrome by its shape
+])
+def test_the_line_above_the_first_paragraph_that_ends_on_a_colon(line, kept):
+    label = lines.classify(["城市公园迎来赏花季", line, ARTICLE, ARTICLE + "又及。"], model=None)[1]
+    assert (label == CONTENT_LABEL) is kept

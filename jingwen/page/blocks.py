@@ -24,6 +24,7 @@ from jingwen.page.shapes import (
     Line,
     is_dateline,
     is_title_shaped,
+    strong_label,
     weak_label,
 )
 
@@ -429,8 +430,9 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
     prose = [i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()]
     if not prose:
         return
-    def chrome_above(i: int) -> bool:  # what the head rules took for chrome, not metadata
-        return i >= 0 and labels[i] in _CHROME and not metadata.META_LABEL_RE.search(lines[i].text)
+    def chrome_above(i: int) -> bool:  # what the head rules took for chrome: no metadata, no chrome by its shape
+        return (i >= 0 and labels[i] in _CHROME and not metadata.META_LABEL_RE.search(lines[i].text)
+                and strong_label(lines[i]) is None)
 
     i = prose[0] - 1
     if chrome_above(i) and lines[i].text.endswith(("：", ":")) and lines[i].length <= 60 \
