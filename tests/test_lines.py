@@ -299,3 +299,10 @@ def test_a_list_of_names_the_article_announces_stays():
 def test_the_line_above_the_first_paragraph_that_ends_on_a_colon(line, kept):
     label = lines.classify(["城市公园迎来赏花季", line, ARTICLE, ARTICLE + "又及。"], model=None)[1]
     assert (label == CONTENT_LABEL) is kept
+
+
+def test_a_document_signed_below_its_last_paragraph():
+    page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "特此通告。", "吉林省人民政府", "2022年1月27日"]
+    assert lines.classify(page, model=None)[3:] == [CONTENT_LABEL] * 3
+    page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "返回顶部", "2024年1月1日"]  # a button is no issuer
+    assert CONTENT_LABEL not in lines.classify(page, model=None)[3:]

@@ -430,16 +430,16 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
     prose = [i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()]
     if not prose:
         return
-    def chrome_above(i: int) -> bool:  # what the head rules took for chrome: no metadata, no chrome by its shape
+    def chrome_by_position(i: int) -> bool:  # chrome by where it stands (head, tail), not by its own shape
         return (i >= 0 and labels[i] in _CHROME and not metadata.META_LABEL_RE.search(lines[i].text)
                 and strong_label(lines[i]) is None)
 
     i = prose[0] - 1
-    if chrome_above(i) and lines[i].text.endswith(("：", ":")) and lines[i].length <= 60 \
+    if chrome_by_position(i) and lines[i].text.endswith(("：", ":")) and lines[i].length <= 60 \
             and not lines[i].sentence_punct:
         labels[i] = None  # the addressees
         i -= 1
-    if chrome_above(i) and _DOC_NUMBER_RE.match(lines[i].text):
+    if chrome_by_position(i) and _DOC_NUMBER_RE.match(lines[i].text):
         labels[i] = None
     name = prose[-1] + 1
     while name < len(lines) and labels[name] is None and name <= prose[-1] + 2:  # ``特此通告。``
@@ -447,7 +447,7 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
     date = name + 1
     if date < len(lines) and _date_alone(lines[date]):
         issuer = lines[name]
-        if (labels[name] in _CHROME and issuer.length <= SHORT and issuer.han_share >= 0.8
+        if (chrome_by_position(name) and issuer.length <= SHORT and issuer.han_share >= 0.8
                 and not ANY_PUNCT_RE.search(issuer.text)):
             labels[name] = labels[date] = None
 
