@@ -45,9 +45,16 @@ def test_clean_lines_stay_whole(texts):
 
 
 def test_a_sentence_printed_on_three_lines_is_a_watermark():
-    assert glued.watermarks([f"甲{WATERMARK}", f"乙{WATERMARK}", WATERMARK, BODY]) == [WATERMARK]
-    assert glued.watermarks([f"甲{WATERMARK}", WATERMARK, BODY]) == []
-    assert glued.is_watermark(WATERMARK, 3) and not glued.is_watermark("推动新时代新征程工会工作高质量发展", 3)
+    assert glued.watermarks([f"a{WATERMARK}", f"u{WATERMARK}", WATERMARK, BODY]) == [WATERMARK]
+    assert glued.watermarks([f"a{WATERMARK}", WATERMARK, BODY]) == []
+    # the end of a sentence that three paragraphs share is the article's (a stock phrase)
+    phrase = "，切实维护人民群众生命财产安全。"
+    items = ["一是强化隐患排查，对全市重点企业开展拉网式检查", "二是压实主体责任，督促企业落实安全生产措施",
+             "三是加强应急值守，确保突发情况第一时间得到处置"]
+    assert glued.watermarks([t + phrase for t in items] + [BODY]) == []
+    assert glued.is_watermark(WATERMARK, 3, 1000)
+    assert not glued.is_watermark("推动新时代新征程工会工作高质量发展", 3, 1000)
+    assert not glued.is_watermark(WATERMARK, 3, 200)  # three copies that are most of the page are its text
 
 
 def test_a_page_made_of_one_sentence_said_again_keeps_it():

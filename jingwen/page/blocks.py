@@ -12,6 +12,7 @@ from jingwen.page.article import is_paragraph
 from jingwen.page.shapes import (
     ANY_PUNCT_RE,
     BYLINE,
+    COPYRIGHT_RE,
     DATELINE,
     METADATA,
     NAV_RE,
@@ -62,17 +63,35 @@ def label_page_title(lines: list[Line], labels: list[str | None]) -> None:
                 return
 
 
+def _prose_above(lines: list[Line], labels: list[str | None], head: int) -> list[int]:
+    return [k for k in range(head) if labels[k] is None and lines[k].is_prose()]
+
+
+def _less_above(lines: list[Line], labels: list[str | None], head: int) -> bool:
+    """The prose above line ``head`` holds less text than the prose below it."""
+    below = sum(ln.han for k, ln in enumerate(lines[head + 1:], head + 1) if labels[k] is None and ln.is_prose())
+    return sum(lines[k].han for k in _prose_above(lines, labels, head)) < below
+
+
 def label_teasers_above(lines: list[Line], labels: list[str | None], head: int) -> None:
     """Prose above the article's head (line ``head``) is teasers when it holds less text than what follows."""
-    above = [k for k in range(head) if labels[k] is None and lines[k].is_prose()]
-    below = sum(ln.han for k, ln in enumerate(lines[head + 1:], head + 1) if labels[k] is None and ln.is_prose())
-    if sum(lines[k].han for k in above) < below:
-        for k in above:
+    if _less_above(lines, labels, head):
+        for k in _prose_above(lines, labels, head):
             labels[k] = "teaser"
 
 
 #: A second head: this many short lines that are not sentences (menus, link lists) ...
 HEAD_GAP = 5
+#: ... not a list the article announces (``会议议程：`` as the line before it or its first line) or numbers
+#: as its sections (``一、…``, ``（二）…``).
+_ANNOUNCES_RE = re.compile(r"^\S+[：:]$")
+_SECTION_ITEM_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、．.]|[(（][一二三四五六七八九十]+[)）])")
+
+
+def _menu_gap(lines: list[Line], start: int, end: int) -> bool:
+    """Lines ``start`` to ``end`` (not prose) are page furniture, not a list the article gives."""
+    announced = any(_ANNOUNCES_RE.match(lines[k].text) for k in (start - 1, start) if 0 <= k < end)
+    return not announced and not any(_SECTION_ITEM_RE.match(lines[k].text) for k in range(start, end))
 
 
 def label_prose_above_head(lines: list[Line], labels: list[str | None]) -> None:
@@ -88,7 +107,7 @@ def label_prose_above_head(lines: list[Line], labels: list[str | None]) -> None:
         j = k - 1
         while j >= 0 and not prose[j]:
             j -= 1
-        if j < 0 or k - 1 - j < HEAD_GAP:
+        if j < 0 or k - 1 - j < HEAD_GAP or not _menu_gap(lines, j + 1, k):
             continue
         label_teasers_above(lines, labels, k)
         return
@@ -109,7 +128,7 @@ def label_prose_below_end(lines: list[Line], labels: list[str | None]) -> None:
         if not prose[i]:
             gap += 1
             continue
-        if gap >= HEAD_GAP:
+        if gap >= HEAD_GAP and _menu_gap(lines, i - gap, i):
             above = sum(ln.han for k, ln in enumerate(lines[:i]) if prose[k] and is_paragraph(ln.text))
             below = [k for k in range(i, len(lines)) if prose[k]]
             if sum(lines[k].han for k in below if is_paragraph(lines[k].text)) < FOOTER_SHARE * above:
@@ -205,6 +224,8 @@ def label_title_above_dateline(lines: list[Line], labels: list[str | None]) -> N
         ln = lines[c]
         if labels[c] == BYLINE:
             continue
+        if not _less_above(lines, labels, c):
+            return  # below most of the page's prose: the article's own text, not its headline
         if (labels[c] is None and 5 <= ln.length <= _HEADLINE_MAX and ln.han_share >= 0.5
                 and not re.search("[。；;]", ln.text) and not ln.text.endswith(("：", ":", "，", "、"))
                 and ln.separators <= 1 and not SITE_NAME_RE.match(ln.text)):
@@ -249,7 +270,8 @@ NOTICE_LINES = 12
 
 def label_notice_blocks(lines: list[Line], labels: list[str | None]) -> None:
     """A site's notice after the article (``留言规则``, ``反侵权公告：`` and its clauses):
-    the header and the lines under it, up to the next line the rules labelled."""
+    the header and the lines under it, up to the next line the rules labelled, when one
+    of them reads like a notice and no paragraphs go on below."""
     started = False
     for i, ln in enumerate(lines):
         started = started or (labels[i] is None and ln.is_prose())
@@ -257,10 +279,14 @@ def label_notice_blocks(lines: list[Line], labels: list[str | None]) -> None:
             continue
         if any(labels[k] is None and is_paragraph(lines[k].text) for k in range(i + 1 + NOTICE_LINES, len(lines))):
             continue  # paragraphs go on below: a heading of the article (on a disclaimer, say)
-        labels[i] = "copyright"
+        block = []
         for j in range(i + 1, min(len(lines), i + 1 + NOTICE_LINES)):
             if labels[j] is not None:
                 break
+            block.append(j)
+        if not any(COPYRIGHT_RE.search(lines[j].text) for j in block):
+            continue  # no clause of a notice (转载, 未经许可, 不代表…立场) under it: the article's own heading
+        for j in [i, *block]:
             labels[j] = "copyright"
 
 
@@ -411,6 +437,11 @@ def label_tail(lines: list[Line], labels: list[str | None]) -> None:
             labels[i] = "navigation" if SITE_NAME_RE.match(ln.text) or ln.han_share < 0.5 else "ui"
 
 
+#: A document's addressees: bodies listed (``各区人民政府，市政府直属各单位：``) or named by their kind.
+_ADDRESSEES_RE = re.compile(r"[，、].*[：:]$|(?:单位|部门|政府|委员会|局|厅|处|同志们?|会员|朋友们)[：:]$")
+#: A document's issuer: an organisation (``吉林省人民政府``, ``临湘市公安局``).
+_ISSUER_RE = re.compile(r"(?:政府|委员会|办公室|办公厅|局|厅|部|院|中心|公司|协会|学会|学校|大学|党组|党委|委|处|所|队|"
+                        r"镇|乡|街道|社区|村|会|站|团|馆)$")
 #: A published document's number (``海府〔2011〕33号``) ...
 _DOC_NUMBER_RE = re.compile(r"^\S{1,12}[〔\[（(]\d{4}[〕\]）)]\s*\d{1,4}\s*号$")
 #: ... and its date in Chinese numerals (``二○一一年四月八日``).
@@ -435,7 +466,7 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
                 and strong_label(lines[i]) is None)
 
     i = prose[0] - 1
-    if chrome_by_position(i) and lines[i].text.endswith(("：", ":")) and lines[i].length <= 60 \
+    if chrome_by_position(i) and _ADDRESSEES_RE.search(lines[i].text) and lines[i].length <= 60 \
             and not lines[i].sentence_punct:
         labels[i] = None  # the addressees
         i -= 1
@@ -448,7 +479,7 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
     if date < len(lines) and _date_alone(lines[date]):
         issuer = lines[name]
         if (chrome_by_position(name) and issuer.length <= SHORT and issuer.han_share >= 0.8
-                and not ANY_PUNCT_RE.search(issuer.text)):
+                and not ANY_PUNCT_RE.search(issuer.text) and _ISSUER_RE.search(issuer.text)):
             labels[name] = labels[date] = None
 
 

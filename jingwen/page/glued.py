@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from jingwen.page import chrome
+from jingwen.page import chrome, metadata
 from jingwen.text.chars import han_count
 
 #: One token of an anti-copy string: one to three ASCII symbols (or the full-width
@@ -22,21 +22,29 @@ from jingwen.text.chars import han_count
 _TOKEN = r"[!-~“”‘’：；，、（）！？]{1,3}"
 #: Five or more such tokens, starting at a line start, a space or a sentence end and ending at a space or the end.
 _JAMMER_SPAN_RE = re.compile(rf"(?:^|(?<=[\s。！？]))(?:{_TOKEN}\s+){{4,}}{_TOKEN}(?=\s|$)")
+_LETTER_RE = re.compile("[A-Za-z]")
+_UPPER_RE = re.compile("[A-Z]")
+_LOWER_RE = re.compile("[a-z]")
 _MIXED_TOKEN_RE = re.compile(r"^(?=.*[A-Za-z0-9])(?=.*[^A-Za-z0-9]|.*[A-Za-z].*\d|.*\d.*[A-Za-z])")
 
 
 def is_jammer(text: str) -> bool:
     """``X7 k9 W# N) d4 b6 w5``: five or more random short tokens, most of them mixing
-    letters, digits and symbols (not a page list ``1 2 3 4 5``, a formula, or classes
-    of a licence ``A1 A2 B1 B2 C1``)."""
+    letters, digits and symbols, letters of both cases in two of five (not a page list
+    ``1 2 3 4 5``, scores ``3:1 2:0``, a formula ``x=1 y=2``, grades ``A+ B+``, or the
+    classes of a licence ``A1 A2 B1 B2 C1``)."""
     text = text.strip()
     if not _JAMMER_SPAN_RE.fullmatch(text):
         return False
     tokens = text.split()
     symbols = sum(1 for tok in tokens if not tok.isalnum())
-    return symbols >= 2 and sum(1 for tok in tokens if _MIXED_TOKEN_RE.match(tok)) * 2 > len(tokens)
+    lettered = sum(1 for tok in tokens if _LETTER_RE.search(tok))
+    return (symbols >= 2 and sum(1 for tok in tokens if _MIXED_TOKEN_RE.match(tok)) * 2 > len(tokens)
+            and lettered * 5 >= len(tokens) * 2 and bool(_UPPER_RE.search(text)) and bool(_LOWER_RE.search(text)))
 
 
+#: A clause mark: a watermark is a whole sentence, not the end of one (``…，切实维护人民群众生命财产安全。``).
+_CLAUSE_MARK_RE = re.compile("[，、；：]")
 #: A sentence: up to and including its end mark.
 _SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]")
 #: A watermark sentence is printed at least this many times, on as many lines ...
@@ -56,9 +64,9 @@ def _common_suffix(texts: list[str]) -> str:
 
 
 def watermarks(texts: list[str]) -> list[str]:
-    """Sentences that the page printed on ``WATERMARK_TIMES`` or more different lines
-    (what glues them to the text in front of them differs: their common ending counts),
-    unless their copies make a large share of the page."""
+    """Sentences that the page printed on ``WATERMARK_TIMES`` or more different lines,
+    glued to nothing or to junk without ideographs (``aTVBNOW 含有…``: their common ending
+    counts), unless their copies make a large share of the page."""
     by_ending: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for i, text in enumerate(texts):
         for m in _SENTENCE_RE.finditer(text):
@@ -70,24 +78,32 @@ def watermarks(texts: list[str]) -> list[str]:
     for found in by_ending.values():
         if len({i for i, _ in found}) >= WATERMARK_TIMES:
             common = _common_suffix([s for _, s in found]).strip()
-            if han_count(common) >= WATERMARK_HAN and len(common) * len(found) <= WATERMARK_SHARE * total:
+            glue = [s[:len(s) - len(common)] for _, s in found]  # what stands before it in each sentence
+            if (han_count(common) >= WATERMARK_HAN and len(common) * len(found) <= WATERMARK_SHARE * total
+                    and not any(han_count(g) or _CLAUSE_MARK_RE.search(g) for g in glue)):
                 out.append(common)
     return out
 
 
-def is_watermark(text: str, times: int) -> bool:
-    """A sentence of ``WATERMARK_HAN`` ideographs or more printed ``times`` times on a page."""
-    return times >= WATERMARK_TIMES and text.endswith(("。", "！", "？", "!", "?")) and han_count(text) >= WATERMARK_HAN
+def is_watermark(text: str, times: int, total: int) -> bool:
+    """A sentence of ``WATERMARK_HAN`` ideographs or more printed ``times`` times on a page
+    of ``total`` characters, its copies at most ``WATERMARK_SHARE`` of them."""
+    return (times >= WATERMARK_TIMES and text.endswith(("。", "！", "？", "!", "?"))
+            and han_count(text) >= WATERMARK_HAN and len(text) * times <= WATERMARK_SHARE * total)
 
 
 #: The words after a paragraph's last sentence: a button glued to it (``… 展开详细``, ``… ... more``).
-_TAIL_RE = re.compile(r"(?<=[。！？!?”」』）)])\s*(\S[^。！？，]{1,15})$")
+_TAIL_RE = re.compile(r"(?<=[。！？!?”」』）)])\s*([^\s”」』）)][^。！？，]{1,15})$")
+
+
+#: Numbers and brackets alone are a footnote marker (``[1]``), not a button.
+_NUMBERS_RE = re.compile(r"[\d\s\[\]()（）【】]+")
 
 
 def ui_tail(text: str) -> tuple[int, int] | None:
     """The span of chrome words glued after the last sentence of ``text``, if any."""
     m = _TAIL_RE.search(text)
-    return m.span(1) if m and chrome.ui_tokens(m[1]) else None
+    return m.span(1) if m and chrome.ui_tokens(m[1]) and not _NUMBERS_RE.fullmatch(m[1]) else None
 
 
 def _split_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -103,17 +119,21 @@ def _split_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
 #: A word a page linked is at most this long (``北大``, ``科学``, ``中国社会科学院``).
 LINK_WORD = 8
 _OPEN_END_RE = re.compile(r"[\u4e00-\u9fff]$")
-_CLAUSE_RE = re.compile("[，、]")
+_OPEN_CLAUSE_RE = re.compile("[，、]")
+#: A link word that names an outlet (a byline or a source line, not a word of the sentence).
+_OUTLET_RE = re.compile("(?:网|报|社|台|刊|新闻|日报|晚报|客户端)$")
 _SENTENCE_MARK_RE = re.compile("[，。！？；]")
 
 
 def broken_at_link(before: str, link: str, after: str) -> bool:
     """``23日下午，在`` / ``北大`` / ``万众楼二层，…。``: a sentence the page broke around
     a linked word. The line before is a clause left open (a comma inside, an ideograph
-    at its end, not a photo credit's 摄), the word is short and bare, and the line after
-    goes on with a sentence."""
-    return (bool(_OPEN_END_RE.search(before)) and bool(_CLAUSE_RE.search(before)) and not before.endswith("摄")
+    at its end, not a photo credit's 摄), the word is short and bare (not a name, an
+    outlet or a credit: a headline, its byline and the lead are three lines), and the
+    line after goes on with a sentence."""
+    return (bool(_OPEN_END_RE.search(before)) and bool(_OPEN_CLAUSE_RE.search(before)) and not before.endswith("摄")
             and 2 <= len(link) <= LINK_WORD and han_count(link) == len(link) and not chrome.ui_tokens(link)
+            and not link.endswith("摄") and not metadata.byline_names(link) and not _OUTLET_RE.search(link)
             and bool(after) and han_count(after[0]) == 1 and bool(_SENTENCE_MARK_RE.search(after)))
 
 

@@ -87,11 +87,11 @@ def rule_labels(texts: list[str], frequent: frozenset[str] = frozenset()) -> tup
         if (labels[i] == "keywords" and labels[i - 1] != "keywords" and TAG_LIST_RE.match(texts[i])
                 and texts[i - 1].endswith(("：", ":"))):
             labels[i] = None
-    printed = Counter(texts)
+    printed, total = Counter(texts), sum(map(len, texts))
     for i, ln in enumerate(lines):
         if labels[i] is None and ln.text in frequent:
             labels[i] = "frequent"
-        elif labels[i] is None and glued.is_watermark(ln.text, printed[ln.text]):
+        elif labels[i] is None and glued.is_watermark(ln.text, printed[ln.text], total):
             labels[i] = "watermark"
     blocks.label_page_title(lines, labels)
     blocks.label_prose_above_head(lines, labels)

@@ -59,7 +59,7 @@ _CATALOG_RE = re.compile(
 _IMAGE_FILE_RE = re.compile(r"^(?:[\w.-]+\.(?:jpe?g|png|gif|webp|bmp)\b[^\u4e00-\u9fff]*(?:下载次数[^)）]*[)）])?|"
                             r"(?:\[\w+\])*\[img\b.*)$", re.IGNORECASE)
 #: A line of nothing but short terms joined by ``、`` (``世纪之疫、医疗伦理、呼吸器、病房``): a page's tags.
-TAG_LIST_RE = re.compile(r"^[^\s、，,。！？；;：:]{1,10}(?:、[^\s、，,。！？；;：:]{1,10}){3,}$")
+TAG_LIST_RE = re.compile(r"^[^\s、，,。！？；;：:]{1,8}(?:、[^\s、，,。！？；;：:]{1,8}){3,}$")
 _PAGINATION_RE = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|\d{1,3}|第\s*\d+\s*页|共\s*\d+\s*页|[<>«»…]|\s)+$")
 _END_MARK_RE = re.compile(r"^[(（【\[]\s*(?:完|全文完|终|本文完)\s*[)）】\]]$")
 _ORIGINAL_TITLE_RE = re.compile(r"^[(（]?\s*原(?:标|题)题?\s*[:：]")
@@ -202,7 +202,7 @@ def weak_label(line: Line) -> str | None:
         return "copyright"
     if line.length <= 40 and PROMO_RE.search(line.text) and line.sentence_punct <= 1:
         return "promo"
-    if line.length <= _FOLLOW_LINE and _FOLLOW_RE.search(line.text) and line.sentence_punct <= 1:
+    if line.length <= _FOLLOW_LINE and _FOLLOW_RE.search(line.text) and line.sentence_punct == 0:
         return "promo"
     return None
 
