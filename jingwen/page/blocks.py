@@ -1,8 +1,9 @@
 """The page's structure: passes over all the lines of a page that label blocks from
 the lines' shapes and their neighbours (the page's own title and head, teasers above
 it, the footer below the article, lists, notices, the tail, a document's frame).
-Each pass fills labels that are still None; :func:`jingwen.page.lines.rule_labels`
-runs them in order."""
+Most passes fill labels that are still None; a few override what an earlier one
+said (the page's own title, a notice's header, the outlet under the title, a
+document's frame), so :func:`jingwen.page.lines.rule_labels` runs them in order."""
 from __future__ import annotations
 
 import re

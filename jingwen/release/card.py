@@ -44,7 +44,7 @@ _URL = re.compile(r"^https?://[^\s/]+\S*$")
 KNOWN_LIMITATIONS = [
     "Cleaning is imperfect. Measured on 2026-12-03 (`make bench-real`) on real scrapes nobody on the project "
     "wrote: 97.4% of the devset's checks pass (408 of 419; 37 of 40 documents fully right); on 126 "
-    "hand-labelled pages, with whole sources held out, 98.1% of the content lines are kept and 95.5% of the "
+    "hand-labelled pages, with whole sources held out, 98.1% of the content lines are kept and 95.2% of the "
     "boilerplate lines are cut. Expect some boilerplate left in and some paragraphs missing.",
     "Metadata is the weakest part: on the devset, titles 5 of 5, authors 4 of 4, dates 12 of 12 and sources "
     "11 of 12 are right, and on the labelled pages the title is right on 114 of 126. A null field means it was "
