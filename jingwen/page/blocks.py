@@ -236,7 +236,7 @@ def label_title_above_dateline(lines: list[Line], labels: list[str | None]) -> N
 
 
 #: Labels a line under the headline may carry and still turn out to be the outlet's name.
-_CHROME = frozenset({"ui", "navigation", "promo"})
+_CHROME_LABELS = frozenset({"ui", "navigation", "promo"})
 
 
 def label_outlet_below_title(lines: list[Line], labels: list[str | None], title: int, body: int) -> None:
@@ -244,7 +244,7 @@ def label_outlet_below_title(lines: list[Line], labels: list[str | None], title:
     (``[Newtalk新闻]``, ``爱济南新闻客户端``) is metadata: the source."""
     for i in range(title + 1, min(body, len(lines))):
         beside = labels[i - 1] in (TITLE, DATELINE) or (i + 1 < len(lines) and labels[i + 1] == DATELINE)
-        if beside and labels[i] in _CHROME and metadata.outlet_line(lines[i].text):
+        if beside and labels[i] in _CHROME_LABELS and metadata.outlet_line(lines[i].text):
             labels[i] = DATELINE
 
 
@@ -365,15 +365,15 @@ def label_runs(lines: list[Line], labels: list[str | None], span: range) -> None
         run = []
 
 
-#: A footer's bar of links: this many words or more, none longer than ``_LINK_WORD`` characters.
+#: A footer's bar of links: this many words or more, none longer than ``_BAR_WORD`` characters.
 _LINK_BAR_WORDS = 4
-_LINK_WORD = 12
-_CLAUSE_RE = re.compile("[。！？，,；;]")
+_BAR_WORD = 12
+_BAR_CLAUSE_RE = re.compile("[。！？，,；;]")
 
 
 def _link_bar(text: str) -> bool:
     words = text.split()
-    return len(words) >= _LINK_BAR_WORDS and max(map(len, words)) <= _LINK_WORD and not _CLAUSE_RE.search(text)
+    return len(words) >= _LINK_BAR_WORDS and max(map(len, words)) <= _BAR_WORD and not _BAR_CLAUSE_RE.search(text)
 
 
 _BUTTON = 6  # a button's label is at most this long
@@ -393,7 +393,7 @@ def label_ui_runs(lines: list[Line], labels: list[str | None]) -> None:
         i = max(j, i + 1)
 
 
-_LISTS = _CHROME | {"related"}
+_LISTS = _CHROME_LABELS | {"related"}
 _ISLAND_LINES = 2    # an island is one or two lines ...
 _ISLAND_HAN = 40     # ... each shorter than a full paragraph
 
@@ -463,7 +463,7 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
     if not prose:
         return
     def chrome_by_position(i: int) -> bool:  # chrome by where it stands (head, tail), not by its own shape
-        return (i >= 0 and labels[i] in _CHROME and not metadata.META_LABEL_RE.search(lines[i].text)
+        return (i >= 0 and labels[i] in _CHROME_LABELS and not metadata.META_LABEL_RE.search(lines[i].text)
                 and strong_label(lines[i]) is None)
 
     i = prose[0] - 1

@@ -12,7 +12,7 @@ the article text around it stays.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from jingwen.page import chrome, metadata
 from jingwen.text.chars import han_count
@@ -45,6 +45,8 @@ def is_jammer(text: str) -> bool:
 
 #: A clause mark: a watermark is a whole sentence, not the end of one (``…，切实维护人民群众生命财产安全。``).
 _CLAUSE_MARK_RE = re.compile("[，、；：]")
+#: A sentence's last ``WATERMARK_HAN`` characters, its end mark included.
+_ENDING_RE = re.compile(r"[^。！？!?]{9}[。！？!?]")
 #: A sentence: up to and including its end mark.
 _SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]")
 #: A watermark sentence is printed at least this many times, on as many lines ...
@@ -67,6 +69,9 @@ def watermarks(texts: list[str]) -> list[str]:
     """Sentences that the page printed on ``WATERMARK_TIMES`` or more different lines,
     glued to nothing or to junk without ideographs (``aTVBNOW 含有…``: their common ending
     counts), unless their copies make a large share of the page."""
+    endings = Counter(m for text in texts for m in _ENDING_RE.findall(text))
+    if not endings or max(endings.values()) < WATERMARK_TIMES:
+        return []  # no sentence ending printed three times: the common case, at regex speed
     by_ending: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for i, text in enumerate(texts):
         for m in _SENTENCE_RE.finditer(text):
@@ -117,7 +122,7 @@ def _split_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 
 #: A word a page linked is at most this long (``北大``, ``科学``, ``中国社会科学院``).
-LINK_WORD = 8
+LINKED_WORD = 8
 _OPEN_END_RE = re.compile(r"[\u4e00-\u9fff]$")
 _OPEN_CLAUSE_RE = re.compile("[，、]")
 #: A link word that names an outlet (a byline or a source line, not a word of the sentence).
@@ -132,7 +137,7 @@ def broken_at_link(before: str, link: str, after: str) -> bool:
     outlet or a credit: a headline, its byline and the lead are three lines), and the
     line after goes on with a sentence."""
     return (bool(_OPEN_END_RE.search(before)) and bool(_OPEN_CLAUSE_RE.search(before)) and not before.endswith("摄")
-            and 2 <= len(link) <= LINK_WORD and han_count(link) == len(link) and not chrome.ui_tokens(link)
+            and 2 <= len(link) <= LINKED_WORD and han_count(link) == len(link) and not chrome.ui_tokens(link)
             and not link.endswith("摄") and not metadata.byline_names(link) and not _OUTLET_RE.search(link)
             and bool(after) and han_count(after[0]) == 1 and bool(_SENTENCE_MARK_RE.search(after)))
 
