@@ -86,7 +86,9 @@ HEAD_GAP = 5
 #: ... not a list the article announces (``会议议程：`` as the line before it or its first line) or numbers
 #: as its sections (``一、…``, ``（二）…``).
 _ANNOUNCES_RE = re.compile(r"^\S+[：:]$")
-_SECTION_ITEM_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、．.]|[(（][一二三四五六七八九十]+[)）])")
+#: A section number of the article itself: ``一、``, ``二．``.
+_SECTION_NUMBER = "[一二三四五六七八九十]+[、．.]"
+_SECTION_ITEM_RE = re.compile(rf"^\s*(?:{_SECTION_NUMBER}|[(（][一二三四五六七八九十]+[)）])")
 
 
 def _menu_gap(lines: list[Line], start: int, end: int) -> bool:
@@ -322,7 +324,7 @@ RELATED_RUN_CHARS = 40
 
 
 #: A section heading of the article itself (``一、影视动态``), not a headline of another story.
-_SECTION_RE = re.compile("^[一二三四五六七八九十]+[、．.]")
+_SECTION_RE = re.compile(f"^{_SECTION_NUMBER}")
 
 
 def headline_item(line: Line) -> bool:
@@ -462,6 +464,7 @@ def label_document_frame(lines: list[Line], labels: list[str | None]) -> None:
     prose = [i for i, ln in enumerate(lines) if labels[i] is None and ln.is_prose()]
     if not prose:
         return
+
     def chrome_by_position(i: int) -> bool:  # chrome by where it stands (head, tail), not by its own shape
         return (i >= 0 and labels[i] in _CHROME_LABELS and not metadata.META_LABEL_RE.search(lines[i].text)
                 and strong_label(lines[i]) is None)
