@@ -221,10 +221,15 @@ def _published(row: dict) -> dict:
 
 
 def json_row(row: dict) -> dict:
-    """A row read from the records (``to_pylist``) as JSON values: timestamps and dates
-    in ISO 8601 (``2024-04-26T08:31:00+08:00``, ``2024-04-26``), which ``datasets``
-    reads back into the Parquet types given the card's features."""
-    return {k: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for k, v in row.items()}
+    """A row read from the records (``to_pylist``) as JSON values in ISO 8601, each
+    time at the precision the page gives: ``published_at`` is
+    ``2024-04-26T08:31:00+08:00``, or the date ``2024-04-26`` where the page gives
+    only the date (the first of the month where it gives the month), as the shared
+    conventions write it; dates as ``2024-04-26``."""
+    out = {k: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for k, v in row.items()}
+    if out.get("published_precision") in ("date", "month"):
+        out["published_at"] = out["published_date"]
+    return out
 
 
 def rejects_table(rejects: list[dict]) -> pa.Table:

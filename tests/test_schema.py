@@ -31,8 +31,8 @@ def test_public_api():
 
 @pytest.mark.parametrize("found, date, precision, moment", [
     ("2024-04-26T08:31:00+08:00", "2024-04-26", "datetime", "2024-04-26T08:31:00+08:00"),
-    ("2024-04-26", "2024-04-26", "date", "2024-04-26T00:00:00+08:00"),
-    ("2024-04", "2024-04-01", "month", "2024-04-01T00:00:00+08:00"),
+    ("2024-04-26", "2024-04-26", "date", "2024-04-26"),
+    ("2024-04", "2024-04-01", "month", "2024-04-01"),
     (None, None, None, None),
 ])
 def test_published_at_is_typed_with_its_precision(found, date, precision, moment):

@@ -50,7 +50,8 @@ KNOWN_LIMITATIONS = [
     "11 of 12 are right, and on the labelled pages the title is right on 114 of 126. A null field means it was "
     "not found, not that the page had none.",
     "Where a page gives only a date (or a month), `published_at` is the start of that day (or month) in "
-    "Beijing time: read `published_precision` before comparing times.",
+    "Beijing time in the Parquet and the date itself in the JSONL: read `published_precision` before comparing "
+    "times.",
     "Near duplicates are marked, not removed: weight rows by `1/dup_cluster_size` to count each story once.",
     "Where encoding damage destroyed bytes, the repair guesses them (`lost_byte_restored`, `lost_char_guessed` "
     "in `repairs`); `lost_chars` counts the characters that could not be recovered.",
