@@ -208,6 +208,20 @@ def test_gbk_read_as_big5_with_lost_bytes():
     assert mojibake.repair_line(damaged)[0] == text
 
 
+@pytest.mark.parametrize("text", ["据报道，2017年6月23日上午10时，会议在北京召开。", "历时8个月。接下来"])
+def test_a_lost_byte_is_judged_by_the_text_on_both_sides_of_its_span(text):
+    """``6鏈?23``: the digits before the span make it 6月, not 6本."""
+    damaged = text.encode().decode("gbk", errors="replace").encode("gbk", errors="replace").decode("gbk")
+    assert mojibake.repair_line(damaged)[0] == text
+
+
+def test_a_byte_big5_gave_up_on_is_one_that_makes_no_big5_character_with_the_next():
+    text = "把学习宣传贯彻等重点群体"  # 群 c8 ba, not the colon a3 ba (a Big5 character)
+    damaged = text.encode("gbk").decode("cp950", errors="replace")
+    assert "\ufffd" in damaged
+    assert mojibake.repair_line(damaged)[0] == text
+
+
 def test_byte_decoder_fills_an_unknown_byte_from_the_characters_that_fit():
     data = list("中华全国总工会".encode())
     data[4] = None  # the second byte of 华

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from jingwen.repair import charlm
@@ -62,7 +62,8 @@ class Reading:
     filled: int   # unknown bytes filled
     lost: int     # characters guessed from one byte
     skipped: int  # bytes skipped
-    guesses: tuple[tuple[int, tuple[int | None, ...]], ...] = ()  # (index in text, byte pattern)
+    #: (index in text, byte pattern, the bytes an unknown one may be)
+    guesses: tuple[tuple[int, tuple[int | None, ...], frozenset[int] | None], ...] = ()
 
 
 def _utf8_size(lead: int) -> int:
@@ -106,13 +107,13 @@ def _guess_cost(ch: str) -> float:
 
 
 def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves,
-                allowed: frozenset[int] | None) -> Iterable[tuple]:
+                allowed: frozenset[int] | None, holes: Mapping[int, frozenset[int]]) -> Iterable[tuple]:
     """(bytes consumed, character, move cost, filled, lost, skipped, byte pattern of a
-    guessed character or None) from ``pos``."""
+    guessed character or None, the bytes its unknown one may be) from ``pos``."""
     n = len(tokens)
     t = tokens[pos]
     if t is not None and t < 0x80:
-        yield 1, chr(t), 0.0, 0, 0, 0, None
+        yield 1, chr(t), 0.0, 0, 0, 0, None, None
     elif codec == "utf-8":
         size = _utf8_size(t) if t is not None else 0
         if size > 1 and pos + size <= n:
@@ -120,12 +121,12 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
             holes = body.count(None)
             if not holes:
                 try:
-                    yield size, bytes(body).decode("utf-8"), 0.0, 0, 0, 0, None  # type: ignore[arg-type]
+                    yield size, bytes(body).decode("utf-8"), 0.0, 0, 0, 0, None, None  # type: ignore[arg-type]
                 except UnicodeDecodeError:
                     pass
             elif holes < size - 1 or size == 2 or (allowed is not None and len(allowed) ** holes <= 64):
                 for ch in _fits(codec, body, allowed):
-                    yield size, ch, holes * moves.fill + _guess_cost(ch), holes, 0, 0, body
+                    yield size, ch, holes * moves.fill + _guess_cost(ch), holes, 0, 0, body, allowed
     else:
         if pos + 1 < n:
             lead, trail = t, tokens[pos + 1]
@@ -133,28 +134,32 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
                 try:
                     ch = bytes((lead, trail)).decode(codec)
                     if len(ch) == 1:
-                        yield 2, ch, 0.0, 0, 0, 0, None
+                        yield 2, ch, 0.0, 0, 0, 0, None, None
                 except UnicodeDecodeError:
                     pass
             elif (lead is None) != (trail is None) and (lead is None or lead >= 0x81):
-                for ch in _fits(codec, (lead, trail), allowed):
-                    yield 2, ch, moves.fill + _guess_cost(ch), 1, 0, 0, (lead, trail)
+                here = holes.get(pos if lead is None else pos + 1, allowed)
+                for ch in _fits(codec, (lead, trail), here):
+                    yield 2, ch, moves.fill + _guess_cost(ch), 1, 0, 0, (lead, trail), here
             elif lead is None and trail is None:
-                yield 2, "\ufffd", moves.unfilled, 0, 0, 0, None  # a character whose two bytes are lost
+                yield 2, "\ufffd", moves.unfilled, 0, 0, 0, None, None  # a character whose two bytes are lost
         if moves.lost is not None and t is not None and t >= 0x40:
             for pattern in ((t, None), (None, t)) if t >= 0x81 else ((None, t),):
                 for ch in _fits(codec, pattern, None)[:FILL_CHOICES // 2]:
-                    yield 1, ch, moves.lost, 0, 1, 0, pattern
+                    yield 1, ch, moves.lost, 0, 1, 0, pattern, None
     if t is None:
-        yield 1, "\ufffd", moves.unfilled, 0, 0, 0, None
+        yield 1, "\ufffd", moves.unfilled, 0, 0, 0, None, None
     if moves.inserted is not None:
-        yield 1, "", moves.inserted, 0, 0, 1, None
+        yield 1, "", moves.inserted, 0, 0, 1, None, None
 
 
 def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), prev: str = "\n",
-           allowed: frozenset[int] | None = None) -> Reading | None:
+           allowed: frozenset[int] | None = None, holes: Mapping[int, frozenset[int]] | None = None
+           ) -> Reading | None:
     """The cheapest reading of ``tokens`` (bytes, None where unknown) as ``codec``
-    (``utf-8``, ``gbk``/``gb18030`` or ``cp950``), after the text ``prev``."""
+    (``utf-8``, ``gbk``/``gb18030`` or ``cp950``), after the text ``prev``. An unknown
+    byte is one of ``allowed``, or of ``holes[position]`` where the damaging decoder
+    says which bytes it gives up on there."""
     model = charlm.model()
     n = len(tokens)
     beams: list[dict[str, Reading]] = [{} for _ in range(n + 1)]
@@ -163,7 +168,8 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
         if not beams[pos]:
             continue
         beam = sorted(beams[pos].values(), key=lambda r: r.cost)[:BEAM]
-        for step, ch, extra, filled, lost, skipped, pattern in _char_moves(tokens, pos, codec, moves, allowed):
+        for step, ch, extra, filled, lost, skipped, pattern, here in _char_moves(tokens, pos, codec, moves, allowed,
+                                                                                 holes or {}):
             for r in beam:
                 last = r.text[-1:] or prev[-1:] or "\n"
                 if not ch:
@@ -173,7 +179,7 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
                 else:
                     c = model.prior(last, ch)
                 key = (r.text + ch)[-_MERGE:] or last
-                guesses = r.guesses + ((len(r.text), pattern),) if pattern else r.guesses
+                guesses = r.guesses + ((len(r.text), pattern, here),) if pattern else r.guesses
                 new = Reading(r.cost + c + extra, r.text + ch, r.filled + filled, r.lost + lost, r.skipped + skipped,
                               guesses)
                 slot = beams[pos + step]
@@ -185,16 +191,16 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
     head = prev[-_MERGE:]
     if len(finalists) > 1:  # the bigram ranks; words decide among the finalists (宝洁, not 宁洁)
         finalists.sort(key=lambda r: sum(model.costs(head + r.text)) + r.cost - _bigram_part(model, head, r.text))
-    return _rechoose(finalists[0], codec, allowed, head)
+    return _rechoose(finalists[0], codec, head)
 
 
-def _rechoose(reading: Reading, codec: str, allowed: frozenset[int] | None, head: str) -> Reading:
+def _rechoose(reading: Reading, codec: str, head: str) -> Reading:
     """Each guessed character chosen again with the words on both sides of it (喝了酒, not
     好了酒): the beam saw only the character before."""
     model = charlm.model()
     text = list(reading.text)
-    for i, pattern in reading.guesses:
-        options = _fits(codec, pattern, allowed if None in pattern else None)
+    for i, pattern, allowed in reading.guesses:
+        options = _fits(codec, pattern, allowed)
         if len(options) < 2:
             continue
         left = (head + "".join(text[:i]))[-_CONTEXT:]

@@ -58,9 +58,9 @@ def in_word(text: str, i: int) -> bool:
         words.get(text[i:i + 2], 0) >= IN_WORD_FREQ
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)
 def gbk_rejects(codec: str = "gbk") -> frozenset[tuple[int, int]]:
-    """Byte pairs (lead, next) on which a GBK decoder fails and emits U+FFFD for the lead.
+    """Byte pairs (lead, next) on which a GBK (or Big5) decoder fails and emits U+FFFD for the lead.
 
     ``gbk`` (Python, iconv) rejects GBK's user-defined areas; ``gb18030`` (what browsers
     use for any GB label) maps them to private-use characters and rejects far fewer."""

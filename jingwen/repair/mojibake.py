@@ -361,7 +361,7 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
         if len(m.group()) < 2:
             continue
         for group in _utf8_spans(line, m.start(), m.end()):
-            best = _best_utf8_span(line, group)
+            best = _best_utf8_span(line, group, "".join(out[-2:]), pos)
             if best is None or best[0] < pos:
                 continue
             start, end, fixed, holes = best
@@ -379,15 +379,17 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
     return "".join(out), fixes
 
 
-def _best_utf8_span(line: str, group: list[tuple[int, int]]) -> tuple[int, int, str, int] | None:
+def _best_utf8_span(line: str, group: list[tuple[int, int]], done: str, pos: int) -> tuple[int, int, str, int] | None:
     """Of the alternative bounds of one stretch, the repair that reads best over the
-    stretch they all cover (a clean character next to a span can look like UTF-8 too)."""
+    stretch they all cover (a clean character next to a span can look like UTF-8 too).
+    ``done`` ends with the repaired text of ``line[:pos]``."""
     far = max(e for _, e in group) + 2
     near = min(s for s, _ in group)
     best: tuple[float, tuple[int, int, str, int]] | None = None
     for start, end in group:
         span = line[start:end]
-        fixed, holes = _utf8_from_gbk(span, line[end:end + 2])
+        left = (done + line[pos:start])[-_LEFT:] if start >= pos else ""
+        fixed, holes = _utf8_from_gbk(span, line[end:end + 2], left)
         if fixed is None or not _better(span, fixed):
             continue
         if len(group) == 1:
@@ -441,9 +443,10 @@ def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
     return groups
 
 
-def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
+def _utf8_from_gbk(span: str, right: str = "", left: str = "") -> tuple[str | None, int]:
     """Re-encode ``span`` as GBK and decode as UTF-8, restoring a few lost bytes
-    (``right``: the text after the span, empty at the end of a line)."""
+    (``right`` and ``left``: the text after and before the span, which judge a guessed
+    byte: ``6鏈?23`` is 6月23; empty at the ends of a line)."""
     if "?" not in span and LOST not in span:  # the common case, at C speed
         try:
             data = span.encode(_GB18030)
@@ -472,15 +475,20 @@ def _utf8_from_gbk(span: str, right: str = "") -> tuple[str | None, int]:
     known = sum(len(p) for p in parts if p is not None)
     if len(holes) > max(1, int((known + len(holes)) * MAX_GUESSED_BYTES)):
         return None, 0
-    text = _fill_holes(parts, holes, right, span)
+    text = _fill_holes(parts, holes, right, span, left)
     if text is None and span.endswith("?") and holes[-1] == len(parts) - 1:
         # a trailing "?" that no byte explains is an ordinary question mark
-        text, n = _utf8_from_gbk(span[:-1], "?" + right)
+        text, n = _utf8_from_gbk(span[:-1], "?" + right, left)
         return (text + "?" if text is not None else None), n
     return text, len(holes)
 
 
 _CONTINUATION = range(0x80, 0xC0)
+#: Characters before a span that judge its guessed bytes with the ones after it.
+_LEFT = 4
+#: ASCII punctuation beside a span is scored as its Chinese form (the model counted
+#: "说，", not "说,").
+_WIDE_PUNCT = str.maketrans(",;:!?()", "，；：！？（）")
 _FILL_BEAM = 4     # partial fills kept per hole (more when they tie)
 _BEAM_MAX = 64
 #: Characters after a hole that are scored: a continuation byte changes only the character
@@ -501,7 +509,8 @@ def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
     return [b for b in _CONTINUATION if (b, next_byte) in rejects]
 
 
-def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibake_text: str) -> str | None:
+def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibake_text: str,
+                left: str = "") -> str | None:
     """Choose the lost bytes: each hole is a UTF-8 continuation byte that the GBK
     decoder could not pair with the byte after it.
 
@@ -514,13 +523,14 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibak
     slots = _utf8_slots(parts)
     if slots is None:
         return None
+    left, right = left.translate(_WIDE_PUNCT), right.translate(_WIDE_PUNCT)
     model = charlm.model()
     trad = script.tables().trad_only
     codec = _GB18030 if PRIVATE_USE_RE.search(mojibake_text) else "gbk"
     known_chars = "".join(x for x in slots if isinstance(x, str))
     penalty = 0.0 if not trad.isdisjoint(known_chars) else TRADITIONAL_GUESS_PENALTY
     hole_at = [i for i, x in enumerate(slots) if not isinstance(x, str)]
-    head = "".join(slots[:hole_at[0]])  # type: ignore[arg-type]
+    head = left + "".join(slots[:hole_at[0]])  # type: ignore[arg-type]
     beams: list[tuple[float, str]] = [(0.0, head)]
     for k, i in enumerate(hole_at):
         nxt = hole_at[k + 1] if k + 1 < len(hole_at) else len(slots)
@@ -559,7 +569,7 @@ def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibak
                 merged.append(g)
         cut = merged[min(_FILL_BEAM, len(merged)) - 1][0] + 1e-9
         beams = [g for g in merged if g[0] <= cut][:_BEAM_MAX]
-    return beams[0][1]
+    return beams[0][1][len(left):]
 
 
 #: A character of a UTF-8 stream with holes: known (a string) or (lead byte, other bytes, bytes after them).
@@ -691,9 +701,23 @@ def _swapped(span: str, enc: str, dec: str) -> str | None:
         except UnicodeEncodeError:
             return None
     tokens = _double_byte_tokens(span, enc)
-    reading = bytedp.decode(tokens, dec) if tokens else None
+    reading = bytedp.decode(tokens, dec, holes=_rejected_bytes(tokens, enc)) if tokens else None
     # a character whose two bytes were both lost stays lost (one U+FFFD for two)
     return reading.text if reading and reading.text.count(LOST) < span.count(LOST) else None
+
+
+def _rejected_bytes(tokens: list[int | None], codec: str) -> dict[int, frozenset[int]]:
+    """For each unknown byte followed by a known one, the bytes it can be: a double-byte
+    decoder gives up on one byte at a time, a byte that makes no character with the next
+    (GBK's 群 ``c8 ba`` in Big5, not ``：`` ``a3 ba``)."""
+    return {i: _rejected_before(codec, tokens[i + 1]) for i in range(len(tokens) - 1)  # type: ignore[arg-type]
+            if tokens[i] is None and tokens[i + 1] is not None}
+
+
+@functools.lru_cache(maxsize=1024)
+def _rejected_before(codec: str, nxt: int) -> frozenset[int]:
+    rejects = gbk_rejects(codec)
+    return frozenset(b for b in range(0x80, 0x100) if (b, nxt) in rejects)
 
 
 def _double_byte_tokens(span: str, codec: str) -> list[int | None] | None:
