@@ -118,15 +118,15 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
         size = _utf8_size(t) if t is not None else 0
         if size > 1 and pos + size <= n:
             body = tuple(tokens[pos:pos + size])
-            holes = body.count(None)
-            if not holes:
+            unknown = body.count(None)
+            if not unknown:
                 try:
                     yield size, bytes(body).decode("utf-8"), 0.0, 0, 0, 0, None, None  # type: ignore[arg-type]
                 except UnicodeDecodeError:
                     pass
-            elif holes < size - 1 or size == 2 or (allowed is not None and len(allowed) ** holes <= 64):
+            elif unknown < size - 1 or size == 2 or (allowed is not None and len(allowed) ** unknown <= 64):
                 for ch in _fits(codec, body, allowed):
-                    yield size, ch, holes * moves.fill + _guess_cost(ch), holes, 0, 0, body, allowed
+                    yield size, ch, unknown * moves.fill + _guess_cost(ch), unknown, 0, 0, body, allowed
     else:
         if pos + 1 < n:
             lead, trail = t, tokens[pos + 1]

@@ -3,7 +3,8 @@
 * :data:`LOST`, the mark of a character that could not be recovered (U+FFFD);
 * :func:`suspect_re`, characters that clean Chinese text rarely contains, and
   :func:`in_word`, which excuses a rare character that makes a word (福祉);
-* :func:`gbk_rejects`, the byte pairs on which a GBK decoder gives up, which
+* :func:`gbk_rejects`, the byte pairs on which a GBK (or Big5) decoder gives up, and
+  :func:`rejected_before`, the bytes it gives up on before a given byte, which
   tells what byte a U+FFFD can stand for.
 
 Used by :mod:`jingwen.repair.mojibake` and :mod:`jingwen.repair.misaligned`.
@@ -75,3 +76,10 @@ def gbk_rejects(codec: str = "gbk") -> frozenset[tuple[int, int]]:
             if len(text) != 1:  # gb18030 reads a four-byte sequence's first half as garbage
                 bad.add((lead, nxt))
     return frozenset(bad)
+
+
+@functools.lru_cache(maxsize=1024)
+def rejected_before(codec: str, nxt: int) -> frozenset[int]:
+    """The bytes on which a GBK (or Big5) decoder gives up when ``nxt`` follows them."""
+    rejects = gbk_rejects(codec)
+    return frozenset(b for b in range(0x80, 0x100) if (b, nxt) in rejects)

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from jingwen.repair import charlm
 from jingwen.repair.charlm import MARGIN, QUICK_READS_LIKE_TEXT, READS_LIKE_TEXT
-from jingwen.repair.clues import LOST, gbk_rejects, in_word, suspect_re
+from jingwen.repair.clues import LOST, in_word, rejected_before, suspect_re
 from jingwen.text import lexicon
 from jingwen.text.chars import HAN, is_han
 
@@ -126,8 +126,8 @@ def _common_chars() -> tuple[str, ...]:
 def _fits_resync(chars: Iterable[str], next_char: str) -> list[str]:
     """The characters whose trail byte a GBK decoder would give up on before ``next_char``."""
     nxt = next_char.encode(_GB18030, errors="replace")[0]
-    rejects = gbk_rejects()
-    return [c for c in chars if (c.encode(_GBK)[1], nxt) in rejects]
+    rejected = rejected_before("gbk", nxt)
+    return [c for c in chars if c.encode(_GBK)[1] in rejected]
 
 
 def _choose(left: str, options: Sequence[str], right: str, bonus: dict[str, float] | None = None) -> str:

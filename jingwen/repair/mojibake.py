@@ -30,7 +30,13 @@ from collections.abc import Callable
 from jingwen.repair import bytedp, charlm
 from jingwen.repair.bytedp import TRADITIONAL_GUESS as TRADITIONAL_GUESS_PENALTY
 from jingwen.repair.charlm import MARGIN, READS_LIKE_TEXT
-from jingwen.repair.clues import LOST, common_han_class, gbk_rejects, in_word, suspect_re  # callers read mojibake.LOST
+from jingwen.repair.clues import (  # callers read mojibake.LOST
+    LOST,
+    common_han_class,
+    in_word,
+    rejected_before,
+    suspect_re,
+)
 from jingwen.repair.misaligned import fix_misaligned_gbk
 from jingwen.text import script
 from jingwen.text.chars import C1_CONTROLS, C1_RE, CJK_PUNCT, PRIVATE_USE_RE
@@ -505,8 +511,8 @@ def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
     an invalid pair with the byte after it (any byte at the end of a run)."""
     if next_byte is None:
         return list(_CONTINUATION)
-    rejects = gbk_rejects(codec)
-    return [b for b in _CONTINUATION if (b, next_byte) in rejects]
+    rejected = rejected_before(codec, next_byte)
+    return [b for b in _CONTINUATION if b in rejected]
 
 
 def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibake_text: str,
@@ -710,14 +716,8 @@ def _rejected_bytes(tokens: list[int | None], codec: str) -> dict[int, frozenset
     """For each unknown byte followed by a known one, the bytes it can be: a double-byte
     decoder gives up on one byte at a time, a byte that makes no character with the next
     (GBK's 群 ``c8 ba`` in Big5, not ``：`` ``a3 ba``)."""
-    return {i: _rejected_before(codec, tokens[i + 1]) for i in range(len(tokens) - 1)  # type: ignore[arg-type]
+    return {i: rejected_before(codec, tokens[i + 1]) for i in range(len(tokens) - 1)  # type: ignore[arg-type]
             if tokens[i] is None and tokens[i + 1] is not None}
-
-
-@functools.lru_cache(maxsize=1024)
-def _rejected_before(codec: str, nxt: int) -> frozenset[int]:
-    rejects = gbk_rejects(codec)
-    return frozenset(b for b in range(0x80, 0x100) if (b, nxt) in rejects)
 
 
 def _double_byte_tokens(span: str, codec: str) -> list[int | None] | None:
