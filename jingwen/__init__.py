@@ -12,11 +12,24 @@ The library is plain functions (no Prefect): ``jingwen.repair`` (bytes to text),
 reading releases). The Prefect flows that run it over a corpus are ``jingwen.flows``.
 """
 from importlib.metadata import version as _version
+from typing import TYPE_CHECKING
 
 from jingwen.document import clean_document
 from jingwen.fix import fix_text
-from jingwen.release.reader import read_release
 from jingwen.schema import Record, Reject
+
+if TYPE_CHECKING:
+    from jingwen.release.reader import read_release
 
 __version__ = _version("jingwen")
 __all__ = ["Record", "Reject", "clean_document", "fix_text", "read_release", "__version__"]
+
+
+def __getattr__(name: str):
+    """``read_release`` on first use: pyarrow.dataset brings pandas (~50 MB), which the
+    cleaning workers never need."""
+    if name == "read_release":
+        from jingwen.release.reader import read_release
+
+        return read_release
+    raise AttributeError(f"module 'jingwen' has no attribute {name!r}")

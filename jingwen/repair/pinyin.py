@@ -17,7 +17,9 @@ when no character with that reading fits (``lost_char_from_pinyin``).
 from __future__ import annotations
 
 import functools
+import importlib.util
 import itertools
+import pathlib
 import re
 import unicodedata
 from collections import Counter
@@ -50,16 +52,31 @@ def _toneless(reading: str) -> set[str]:
     return {bare, bare.replace("ü", "u"), bare.replace("ü", "v")}
 
 
-@functools.lru_cache(maxsize=1)
-def _readings() -> dict[int, frozenset[str]]:
-    """Character → its readings, with tones (``huì``) and without (``hui``)."""
-    from pypinyin.pinyin_dict import pinyin_dict
+def _pinyin_dict_path() -> pathlib.Path:
+    """pypinyin's table, found without importing pypinyin (its package loads every table)."""
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.origin is not None, "pypinyin is not installed"
+    return pathlib.Path(spec.origin).with_name("pinyin_dict.py")
 
-    table = {}
-    for cp, value in pinyin_dict.items():
-        toned = value.split(",")
-        table[cp] = frozenset(toned).union(*map(_toneless, toned))
-    return table
+
+def _build_readings() -> dict[int, str]:
+    from pypinyin.pinyin_dict import pinyin_dict  # a 42,000-entry module: ~55 MB while imported
+
+    return dict(pinyin_dict)
+
+
+@functools.lru_cache(maxsize=1)
+def _readings() -> dict[int, str]:
+    """Character → its readings with tones, comma-separated (``"hé,hè,huó"``): pypinyin's
+    table, from the marshal cache (importing pypinyin's module costs ~55 MB a process)."""
+    return lexicon.cached("pinyin-v1", [_pinyin_dict_path()], _build_readings)
+
+
+@functools.lru_cache(maxsize=4096)
+def _syllables(readings: str) -> frozenset[str]:
+    """``"lǜ,lù"`` → those readings with tones and without."""
+    toned = readings.split(",")
+    return frozenset(toned).union(*map(_toneless, toned))
 
 
 def load() -> None:
@@ -77,14 +94,15 @@ def _chars_by_reading() -> dict[str, list[str]]:
         ch = chr(cp)
         if uni.get(ch, 0) < 20:
             continue
-        for r in readings:
+        for r in _syllables(readings):
             by.setdefault(r, []).append(ch)
     return {r: sorted(chs, key=lambda c: -uni[c])[:_CANDIDATES_PER_SLOT] for r, chs in by.items()}
 
 
 def is_reading(ch: str, syllable: str) -> bool:
     """True when ``syllable`` is a reading of character ``ch``."""
-    return syllable in _readings().get(ord(ch), ())
+    readings = _readings().get(ord(ch))
+    return readings is not None and syllable in _syllables(readings)
 
 
 def annotations(text: str) -> list[re.Match]:
@@ -107,12 +125,9 @@ def is_mirror(text: str) -> bool:
             or distinct >= MIN_DISTINCT)
 
 
-@functools.lru_cache(maxsize=8192)
 def _single_reading(ch: str) -> bool:
     """The character has one reading (tones counted: 和 has several, 网 one)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    return "," not in pinyin_dict.get(ord(ch), ",")
+    return "," not in _readings().get(ord(ch), ",")
 
 
 def remove_annotations(text: str, mirror: bool | None = None) -> tuple[str, Counter]:
