@@ -18,6 +18,7 @@ mojibake line through ``jingwen fix``'s core, and Traditional→Simplified.
 from __future__ import annotations
 
 import argparse
+import codecs
 import random
 import sys
 import time
@@ -47,6 +48,15 @@ def utf8_as_gbk(line: str, rng: random.Random) -> str | None:
         return None
 
 
+def _windows_cp936(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Windows cp936 and the browsers' GB decoders read byte 0x80 as ``€`` (Python's codecs
+    do not); other bytes they cannot read become U+FFFD."""
+    return ("€" if error.object[error.start] == 0x80 else "\ufffd"), error.start + 1
+
+
+codecs.register_error("windows_cp936", _windows_cp936)
+
+
 def utf8_as_gbk_lost(line: str, rng: random.Random) -> str | None:
     """Python's GBK decoder with errors=replace, saved again as GBK: lost bytes become '?' or U+FFFD."""
     broken = line.encode("utf-8").decode("gbk", errors="replace")
@@ -56,8 +66,9 @@ def utf8_as_gbk_lost(line: str, rng: random.Random) -> str | None:
 
 
 def utf8_as_gb18030_lost(line: str, rng: random.Random) -> str | None:
-    """A browser's decoder (GB18030 for any GB label): fewer lost bytes, private-use characters."""
-    broken = line.encode("utf-8").decode("gb18030", errors="replace")
+    """A browser's decoder (GB18030 for any GB label, 0x80 as ``€``): fewer lost bytes,
+    private-use characters."""
+    broken = line.encode("utf-8").decode("gb18030", errors="windows_cp936")
     return broken if "\ufffd" in broken else None
 
 
@@ -99,8 +110,31 @@ def utf8_as_cp1252_lost(line, rng):
 
 def utf8_as_cp936_lost(line, rng):
     """Windows cp936 (``€`` is byte 0x80) with errors=replace."""
-    broken = line.encode("utf-8").decode("cp936", errors="replace")
+    broken = line.encode("utf-8").decode("cp936", errors="windows_cp936")
     return broken if "\ufffd" in broken else None
+
+
+def utf8_as_gbk_dropped(line, rng):
+    """The decoder of a real scrape (devset 017, reproduced byte for byte): GBK read two
+    bytes at a time, 0x80 as ``€``; a pair it cannot read is dropped without a mark (a
+    lead byte before ASCII alone)."""
+    data, out, i = line.encode("utf-8"), [], 0
+    while i < len(data):
+        x = data[i]
+        if x < 0x80 or x == 0x80:
+            out.append(chr(x) if x < 0x80 else "€")
+            i += 1
+            continue
+        pair = data[i:i + 2]
+        try:
+            out.append(pair.decode("gbk"))
+        except UnicodeDecodeError:
+            if len(pair) == 2 and pair[1] < 0x80:
+                i += 1
+                continue
+        i += 2
+    broken = "".join(out)
+    return broken if len(broken.encode("gb18030")) < len(data) - broken.count("€") else None
 
 
 def gbk_as_latin1_twice(line, rng):
@@ -220,6 +254,7 @@ DAMAGES: dict[str, Callable[[str, random.Random], str | None]] = {
     "utf8_as_gbk_lost_bytes": utf8_as_gbk_lost,
     "utf8_as_gb18030_lost_bytes (browser)": utf8_as_gb18030_lost,
     "utf8_as_cp936_lost_bytes": utf8_as_cp936_lost,
+    "utf8_as_gbk_dropped_pairs": utf8_as_gbk_dropped,
     "utf8_as_gbk_span_in_clean_line": utf8_as_gbk_span,
     "utf8_as_cp1252_lost_bytes": utf8_as_cp1252_lost,
     "gbk_as_big5_lost_bytes": gbk_as_big5_lost,

@@ -11,6 +11,10 @@ moves from a position are
   fit, the commonest first (``filled``);
 * a byte lost before this one (a character of which only this byte is left),
   and a byte inserted (skipped), where the caller allows them;
+* for UTF-8, a pair of bytes that a GBK decoder dropped without a mark where it
+  could not read them (``dropped``: at a boundary of the mojibake's characters,
+  the last byte of one character and the first of the next, or the last two of
+  one; a byte before ASCII alone), where the caller gives those boundaries;
 
 each scored by the language model (:meth:`charlm.CharLM.prior`: the
 character's own cost and its bigram with the one before) plus the move's cost.
@@ -26,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from jingwen.repair import charlm
+from jingwen.repair.clues import gbk_rejects, rejected_before
 from jingwen.text import script
 
 #: Readings kept per byte position.
@@ -53,6 +58,7 @@ class Moves:
     lost: float | None = None      # a byte lost (a character of which one byte is left)
     inserted: float | None = None  # a byte inserted (skipped)
     unfilled: float = 12.0         # an unknown byte left as U+FFFD
+    dropped: float | None = None   # bytes a GBK decoder dropped without a mark
 
 
 @dataclass
@@ -106,8 +112,74 @@ def _guess_cost(ch: str) -> float:
     return TRADITIONAL_GUESS if ch in script.tables().trad_only else 0.0
 
 
+_CONT = range(0x80, 0xC0)
+
+
+def _is_cont(b: int | None) -> bool:
+    return b is not None and 0x80 <= b < 0xC0
+
+
+@functools.lru_cache(maxsize=65536)
+def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | None) -> tuple[str, ...]:
+    """The text of UTF-8 bytes ``head`` + a dropped pair (x, y) + ``tail``, where GBK cannot
+    read x y (so its decoder dropped both), commonest first: ``head`` a character short
+    of one byte and ``tail`` one short of its lead, or ``head`` a lead short of two bytes
+    (``tail`` empty). With ``before`` (an ASCII byte after ``head``, or -1 for the line's
+    end) only x was dropped."""
+    rejects = gbk_rejects("gbk")
+    model = charlm.model()
+    if before is not None:
+        pairs = [(x,) for x in (_CONT if before < 0 else rejected_before("gbk", before)) if x in _CONT]
+    elif tail:
+        size = len(tail) + 1
+        leads = range(0xC2, 0xE0) if size == 2 else range(0xE0, 0xF0)
+        pairs = [(x, y) for x in _CONT for y in leads if (x, y) in rejects]
+    else:
+        pairs = [(x, y) for x in _CONT for y in _CONT if (x, y) in rejects]
+    found = []
+    for pair in pairs:
+        data = bytes(head + pair[:1]) if tail else bytes(head + pair)
+        try:
+            text = data.decode("utf-8") + (bytes(pair[1:] + tail).decode("utf-8") if tail else "")
+        except UnicodeDecodeError:
+            continue
+        if len(text) == (2 if tail else 1) and not any(invisible(c) for c in text):
+            found.append((sum(model.prior(a, b) for a, b in zip("\n" + text, text)), text))
+    found.sort()
+    return tuple(t for _, t in found[:FILL_CHOICES])
+
+
+def _dropped_moves(tokens: Sequence[int | None], pos: int, size: int, boundaries: frozenset[int],
+                   after: int | None) -> Iterable[tuple[int, str]]:
+    """(bytes consumed, text) for a UTF-8 character starting at ``pos`` whose last byte or
+    two a GBK decoder dropped at a boundary of its characters (with the next character's
+    lead byte: then both characters). ``after``: the byte after the tokens (-1: the line
+    ends there)."""
+    n = len(tokens)
+    for short in (1, 2) if size == 3 else (1,):
+        q = pos + size - short
+        if q not in boundaries or q > n or not all(_is_cont(b) for b in tokens[pos + 1:q]):
+            continue
+        head = tuple(tokens[pos:q])  # type: ignore[arg-type]
+        nxt = tokens[q] if q < n else after
+        if short == 2:
+            if nxt is None or not _is_cont(nxt):
+                for text in _dropped_fits(head, (), None):
+                    yield q - pos, text
+        elif nxt is not None and nxt < 0x80:  # before ASCII or at the line's end
+            for text in _dropped_fits(head, (), nxt):
+                yield q - pos, text
+        elif _is_cont(nxt):
+            for size2 in (2, 3):
+                r = q + size2 - 1
+                if r <= n and all(_is_cont(b) for b in tokens[q:r]):
+                    for text in _dropped_fits(head, tuple(tokens[q:r]), None):  # type: ignore[arg-type]
+                        yield r - pos, text
+
+
 def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves,
-                allowed: frozenset[int] | None, holes: Mapping[int, frozenset[int]]) -> Iterable[tuple]:
+                allowed: frozenset[int] | None, holes: Mapping[int, frozenset[int]],
+                boundaries: frozenset[int], after: int | None) -> Iterable[tuple]:
     """(bytes consumed, character, move cost, filled, lost, skipped, byte pattern of a
     guessed character or None, the bytes its unknown one may be) from ``pos``."""
     n = len(tokens)
@@ -127,6 +199,9 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
             elif unknown < size - 1 or size == 2 or (allowed is not None and len(allowed) ** unknown <= 64):
                 for ch in _fits(codec, body, allowed):
                     yield size, ch, unknown * moves.fill + _guess_cost(ch), unknown, 0, 0, body, allowed
+        if moves.dropped is not None and size > 1 and boundaries:
+            for step, text in _dropped_moves(tokens, pos, size, boundaries, after):
+                yield step, text, moves.dropped, 0, 1, 0, None, None
     else:
         if pos + 1 < n:
             lead, trail = t, tokens[pos + 1]
@@ -154,12 +229,14 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
 
 
 def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), prev: str = "\n",
-           allowed: frozenset[int] | None = None, holes: Mapping[int, frozenset[int]] | None = None
-           ) -> Reading | None:
+           allowed: frozenset[int] | None = None, holes: Mapping[int, frozenset[int]] | None = None,
+           boundaries: frozenset[int] = frozenset(), after: int | None = None) -> Reading | None:
     """The cheapest reading of ``tokens`` (bytes, None where unknown) as ``codec``
     (``utf-8``, ``gbk``/``gb18030`` or ``cp950``), after the text ``prev``. An unknown
     byte is one of ``allowed``, or of ``holes[position]`` where the damaging decoder
-    says which bytes it gives up on there."""
+    says which bytes it gives up on there. ``boundaries``: the byte positions where the
+    damaging decoder started a character (where it may have dropped a pair); ``after``:
+    the byte after the tokens (-1: the line's end; None: unknown)."""
     model = charlm.model()
     n = len(tokens)
     beams: list[dict[str, Reading]] = [{} for _ in range(n + 1)]
@@ -169,15 +246,10 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
             continue
         beam = sorted(beams[pos].values(), key=lambda r: r.cost)[:BEAM]
         for step, ch, extra, filled, lost, skipped, pattern, here in _char_moves(tokens, pos, codec, moves, allowed,
-                                                                                 holes or {}):
+                                                                                 holes or {}, boundaries, after):
             for r in beam:
                 last = r.text[-1:] or prev[-1:] or "\n"
-                if not ch:
-                    c = 0.0
-                elif ch.isascii():
-                    c = ASCII_AFTER_HAN_COST if last > "\x7f" and ch.isalnum() else ASCII_COST
-                else:
-                    c = model.prior(last, ch)
+                c = _bigram_part(model, last, ch)
                 key = (r.text + ch)[-_MERGE:] or last
                 guesses = r.guesses + ((len(r.text), pattern, here),) if pattern else r.guesses
                 new = Reading(r.cost + c + extra, r.text + ch, r.filled + filled, r.lost + lost, r.skipped + skipped,

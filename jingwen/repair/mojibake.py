@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import functools
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -366,8 +367,8 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
     for m in re.finditer(r"[^\x00-\x3e\x40-\x7f]+\??", line):
         if len(m.group()) < 2:
             continue
-        for group in _utf8_spans(line, m.start(), m.end()):
-            best = _best_utf8_span(line, group, "".join(out[-2:]), pos)
+        for k, group in enumerate(_utf8_spans(line, m.start(), m.end())):
+            best = _best_utf8_span(line, group, "".join(out[-2:]), pos, drops=k == 0)
             if best is None or best[0] < pos:
                 continue
             start, end, fixed, holes = best
@@ -385,17 +386,19 @@ def fix_utf8_as_gbk(line: str) -> tuple[str, Counter]:
     return "".join(out), fixes
 
 
-def _best_utf8_span(line: str, group: list[tuple[int, int]], done: str, pos: int) -> tuple[int, int, str, int] | None:
+def _best_utf8_span(line: str, group: list[tuple[int, int]], done: str, pos: int,
+                    drops: bool = False) -> tuple[int, int, str, int] | None:
     """Of the alternative bounds of one stretch, the repair that reads best over the
     stretch they all cover (a clean character next to a span can look like UTF-8 too).
-    ``done`` ends with the repaired text of ``line[:pos]``."""
+    ``done`` ends with the repaired text of ``line[:pos]``; ``drops``: a whole run, which
+    may have lost pairs without a mark."""
     far = max(e for _, e in group) + 2
     near = min(s for s, _ in group)
     best: tuple[float, tuple[int, int, str, int]] | None = None
     for start, end in group:
         span = line[start:end]
         left = (done + line[pos:start])[-_LEFT:] if start >= pos else ""
-        fixed, holes = _utf8_from_gbk(span, line[end:end + 2], left)
+        fixed, holes = _utf8_from_gbk(span, line[end:end + 2], left, drops)
         if fixed is None or not _better(span, fixed):
             continue
         if len(group) == 1:
@@ -413,6 +416,15 @@ _HOLE = rb"(?:\x84\x31\xa4\x37|\?|[\x80-\xbf])"
 _UTF8_RUN_RE = re.compile(rb"[\xe0-\xef]%s{2}(?:[\xe0-\xef]%s{2}|[\xc2-\xdf]%s)*" % (_HOLE, _HOLE, _HOLE))
 
 
+def _gbk_bytes(text: str) -> bytes:
+    """The bytes a GBK decoder read to write ``text``: its GB18030 bytes, with ``€`` the
+    byte 0x80 (Windows cp936 and the browsers' gbk decoder read 0x80 as €; UTF-8's
+    punctuation “”、。… all hold that byte)."""
+    if "€" not in text:
+        return text.encode(_GB18030)
+    return b"\x80".join(part.encode(_GB18030) for part in text.split("€"))
+
+
 def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
     """Where UTF-8 read as GBK may be in the run ``line[a:b]``: the whole run first, then
     each stretch whose GB18030 bytes are UTF-8 (two characters at least) starting on a
@@ -421,12 +433,12 @@ def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
     groups = [[(a, b)]]
     run = line[a:b]
     try:
-        data = run.encode(_GB18030)
+        data = _gbk_bytes(run)
     except UnicodeEncodeError:
         return groups
     offs = [0]
     for ch in run:
-        offs.append(offs[-1] + (2 if "\u4e00" <= ch <= "\u9fff" else len(ch.encode(_GB18030))))
+        offs.append(offs[-1] + (2 if "\u4e00" <= ch <= "\u9fff" else len(_gbk_bytes(ch))))
     index = {off: i for i, off in enumerate(offs)}
     pos = 0
     while (m := _UTF8_RUN_RE.search(data, pos)) is not None:
@@ -449,33 +461,39 @@ def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
     return groups
 
 
-def _utf8_from_gbk(span: str, right: str = "", left: str = "") -> tuple[str | None, int]:
+def _utf8_from_gbk(span: str, right: str = "", left: str = "", drops: bool = False) -> tuple[str | None, int]:
     """Re-encode ``span`` as GBK and decode as UTF-8, restoring a few lost bytes
     (``right`` and ``left``: the text after and before the span, which judge a guessed
-    byte: ``6鏈?23`` is 6月23; empty at the ends of a line)."""
+    byte: ``6鏈?23`` is 6月23; empty at the ends of a line), and with ``drops`` the
+    pairs its decoder may have dropped without a mark (:func:`_dropped_pairs`)."""
     if "?" not in span and LOST not in span:  # the common case, at C speed
         try:
-            data = span.encode(_GB18030)
+            data = _gbk_bytes(span)
         except UnicodeEncodeError:
             return None, 0
         text = _decode(data, "utf-8")
-        if text is not None or _decode_partial(data) is None:
+        if text is not None:
             return text, 0
+        if _decode_partial(data) is None and (not drops or _breaks(data) * _BYTES_PER_BREAK > len(data)):
+            return None, 0  # broken inside, not UTF-8 with pairs dropped
     parts: list[bytes | None] = []
     for ch in span:
         if ch in "\ufffd?":
             parts.append(None)
             continue
         try:
-            parts.append(ch.encode(_GB18030))
+            parts.append(_gbk_bytes(ch))
         except UnicodeEncodeError:
             return None, 0
     holes = [i for i, p in enumerate(parts) if p is None]
+    marked = list(parts)
     if not holes:
         data = b"".join(parts)  # type: ignore[arg-type]
         text = _decode(data, "utf-8")
-        if text is not None or _decode_partial(data) is None:
+        if text is not None:
             return text, 0
+        if _decode_partial(data) is None:
+            return _dropped_pairs(marked, right, left) if drops else (None, 0)
         parts.append(None)  # the run ends inside a character: its last byte was dropped
         holes = [len(parts) - 1]
     known = sum(len(p) for p in parts if p is not None)
@@ -486,7 +504,47 @@ def _utf8_from_gbk(span: str, right: str = "", left: str = "") -> tuple[str | No
         # a trailing "?" that no byte explains is an ordinary question mark
         text, n = _utf8_from_gbk(span[:-1], "?" + right, left)
         return (text + "?" if text is not None else None), n
+    if text is None and drops:
+        return _dropped_pairs(marked, right, left)
     return text, len(holes)
+
+
+#: What a pair of bytes dropped without a mark costs the byte decoder, in nats.
+DROPPED_PAIR_COST = 4.0
+#: A span is read again for dropped pairs only when its bytes are mostly UTF-8: at most one
+#: place in this many bytes where UTF-8 breaks (a drop breaks it once or twice; the GBK
+#: bytes of clean text break it every other byte).
+_BYTES_PER_BREAK = 6
+
+
+def _breaks(data: bytes) -> int:
+    """Places where ``data`` is not UTF-8."""
+    return data.decode("utf-8", errors="replace").count(LOST)
+
+
+def _dropped_pairs(parts: list[bytes | None], right: str, left: str) -> tuple[str | None, int]:
+    """The span's UTF-8 read again where its GBK decoder dropped the pairs it could not
+    read without a mark (a real scrape's decoder: ``鎹簱`` is 据库 less the pair ``ae e5``):
+    by :func:`bytedp.decode` with drops at the boundaries of the mojibake's characters.
+    Returns the text and the bytes guessed (two a pair), or None."""
+    tokens: list[int | None] = []
+    boundaries = set()
+    for p in parts:
+        boundaries.add(len(tokens))
+        tokens.extend(p if p is not None else (None,))
+    boundaries.add(len(tokens))
+    holes = tokens.count(None)
+    if _breaks(bytes(t for t in tokens if t is not None)) * _BYTES_PER_BREAK > len(tokens) - holes:
+        return None, 0
+    reading = bytedp.decode(tokens, "utf-8", bytedp.Moves(dropped=DROPPED_PAIR_COST, unfilled=math.inf),
+                            prev=left.translate(_WIDE_PUNCT) or "\n", boundaries=frozenset(boundaries),
+                            after=-1 if not right else ord(right[0]) if right[0].isascii() else None)
+    if reading is None or LOST in reading.text:
+        return None, 0
+    guessed = holes + 2 * reading.lost
+    if guessed > max(1, int((len(tokens) - holes) * MAX_GUESSED_BYTES)):
+        return None, 0
+    return reading.text, guessed
 
 
 _CONTINUATION = range(0x80, 0xC0)
