@@ -261,8 +261,10 @@ def _drop_pairs(data: bytes) -> str:
 
 
 # (腾讯云 comes back as 腾要云: 讯 and 要 both fit, and the 1998 model never saw 腾讯)
-@pytest.mark.parametrize("text", ["国产数据库一直是备受关注的领域。", "此前该基准测试的世界纪录保持者为蚂蚁集团旗下的自研数据库",
-                                  "核心指标有两个：每分钟的处理事务数与性价比。"])
+@pytest.mark.parametrize("text", ["国产数据库一直是备受关注的领域。",
+                                  "此前该基准测试的世界纪录保持者为蚂蚁集团旗下的自研数据库",
+                                  "核心指标有两个：每分钟的处理事务数与性价比。",
+                                  "2017年6月23日，记者从市里获悉"])
 def test_pairs_a_gbk_decoder_dropped_without_a_mark_are_restored(text):
     damaged = _drop_pairs(text.encode())
     assert len(damaged.encode("gb18030")) < len(text.encode())  # pairs were dropped

@@ -128,14 +128,15 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
     end) only x was dropped."""
     rejects = gbk_rejects("gbk")
     model = charlm.model()
+    firsts = range(0x81, 0xC0)  # 0x80 is a character of its own (€) to these decoders
     if before is not None:
-        pairs = [(x,) for x in (_CONT if before < 0 else rejected_before("gbk", before)) if x in _CONT]
+        pairs = [(x,) for x in (firsts if before < 0 else rejected_before("gbk", before)) if x in firsts]
     elif tail:
         size = len(tail) + 1
         leads = range(0xC2, 0xE0) if size == 2 else range(0xE0, 0xF0)
-        pairs = [(x, y) for x in _CONT for y in leads if (x, y) in rejects]
+        pairs = [(x, y) for x in firsts for y in leads if (x, y) in rejects]
     else:
-        pairs = [(x, y) for x in _CONT for y in _CONT if (x, y) in rejects]
+        pairs = [(x, y) for x in firsts for y in _CONT if (x, y) in rejects]
     found = []
     for pair in pairs:
         data = bytes(head + pair[:1]) if tail else bytes(head + pair)
@@ -144,7 +145,7 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
         except UnicodeDecodeError:
             continue
         if len(text) == (2 if tail else 1) and not any(invisible(c) for c in text):
-            found.append((sum(model.prior(a, b) for a, b in zip("\n" + text, text)), text))
+            found.append((sum(model.prior(a, b) + _guess_cost(b) for a, b in zip("\n" + text, text)), text))
     found.sort()
     return tuple(t for _, t in found[:FILL_CHOICES])
 
@@ -201,7 +202,7 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
                     yield size, ch, unknown * moves.fill + _guess_cost(ch), unknown, 0, 0, body, allowed
         if moves.dropped is not None and size > 1 and boundaries:
             for step, text in _dropped_moves(tokens, pos, size, boundaries, after):
-                yield step, text, moves.dropped, 0, 1, 0, None, None
+                yield step, text, moves.dropped + sum(map(_guess_cost, text)), 0, 1, 0, None, None
     else:
         if pos + 1 < n:
             lead, trail = t, tokens[pos + 1]
