@@ -270,3 +270,14 @@ def test_pairs_a_gbk_decoder_dropped_without_a_mark_are_restored(text):
     assert len(damaged.encode("gb18030")) < len(text.encode())  # pairs were dropped
     fixed, counts = mojibake.repair_line(damaged)
     assert fixed == text and counts["lost_byte_restored"] >= 2
+
+
+def test_big5_read_as_latin1_by_a_decoder_that_kept_valid_utf8():
+    # devset 036: the decoder read bytes that happened to be valid UTF-8 as UTF-8 (C5 B9 is Ź,
+    # E9 A4 A7 is 餧) and the others as Latin-1
+    text = "‧整體之特性往往較其組成系統的特性強。"
+    data = text.encode("cp950")
+    damaged = "¡E¾ãÅ餧¯S©Ê©¹©¹¸û¨ä²Õ¦¨¨t²Îªº¯S©Ê±j¡C"
+    assert mojibake.single_byte_encode(damaged) == data
+    assert mojibake.repair_line(damaged)[0] == text
+    assert mojibake.repair_line("第七章 ¿Dªù«C¤Ö¦~ªA°Èµo®iÂŹÏ")[0] == "第七章 澳門青少年服務發展藍圖"

@@ -145,15 +145,15 @@ def _sloppy_1252() -> dict[int, int]:
 
 def single_byte_encode(text: str) -> bytes | None:
     """The bytes ``text`` came from if it was decoded as Latin-1 or Windows-1252 (by a
-    decoder that read valid two-byte UTF-8 as UTF-8 and the other bytes as Latin-1, ``Ź``
-    stands for the bytes C5 B9)."""
+    decoder that read valid UTF-8 as UTF-8 and the other bytes as Latin-1, ``Ź`` stands
+    for the bytes C5 B9, ``餧`` for E9 A4 A7)."""
     table = _sloppy_1252()
     out = bytearray()
     for c in text:
         b = table.get(ord(c))
         if b is not None:
             out.append(b)
-        elif 0x100 <= ord(c) < 0x800:
+        elif 0x100 <= ord(c) < 0x10000 and not 0xD800 <= ord(c) < 0xE000:
             out += c.encode("utf-8")
         else:
             return None
@@ -169,8 +169,10 @@ def _decode(data: bytes, codec: str) -> str | None:
 
 # -- fixes -------------------------------------------------------------------
 
-_SINGLE_BYTE_RUN_RE = re.compile(
-    "[\u0000-\u07ff\ufffd\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+_SINGLE_BYTE = "[\u0000-\u07ff\ufffd\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+#: A run of characters Windows-1252 (or a decoder that read valid UTF-8 as UTF-8) can have
+#: made; a character of three UTF-8 bytes only between two of them (``Å餧¯`` is C5 E9 A4 A7 AF).
+_SINGLE_BYTE_RUN_RE = re.compile(f"{_SINGLE_BYTE}+(?:[\u0800-\uffff]{_SINGLE_BYTE}+)*")
 
 
 def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
