@@ -88,6 +88,28 @@ def utf8_as_latin1_twice(line, rng):
     return line.encode("utf-8").decode("latin-1").encode("utf-8").decode("latin-1")
 
 
+def latin1_keeping_utf8(data: bytes) -> str | None:
+    """A decoder that reads each valid UTF-8 sequence as UTF-8 and any other byte as
+    Latin-1 (devset 036): a broken file's stretches of valid UTF-8 stay. None when no
+    sequence was valid UTF-8 (that is plain Latin-1, another row)."""
+    out, i, kept = [], 0, False
+    while i < len(data):
+        for size in (3, 2, 4):
+            try:
+                ch = data[i:i + size].decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and ord(ch) > 0x7F:
+                out.append(ch)
+                i += size
+                kept = True
+                break
+        else:
+            out.append(chr(data[i]))
+            i += 1
+    return "".join(out) if kept else None
+
+
 def big5_as_gbk(line, rng):
     try:
         return line.encode("big5").decode("gb18030")
@@ -245,6 +267,7 @@ def _pinyin_mirror(trad: str, rng: random.Random, lose: bool) -> str | None:
 #: The damage sets, grouped as the issue's table groups them.
 DAMAGES: dict[str, Callable[[str, random.Random], str | None]] = {
     "gbk_as_latin1": gbk_as_latin1,
+    "gbk_as_latin1_keeping_utf8": lambda line, rng: latin1_keeping_utf8(line.encode("gbk")),
     "gbk_as_cp1252": gbk_as_cp1252,
     "utf8_as_cp1252": utf8_as_cp1252,
     "utf8_as_gbk": utf8_as_gbk,
@@ -264,7 +287,14 @@ DAMAGES: dict[str, Callable[[str, random.Random], str | None]] = {
     "misaligned_gbk_high_bit": misaligned("high_bit"),
 }
 #: Sets damaged from Traditional lines (Big5 bytes, a mirror's pinyin).
-TRADITIONAL_DAMAGES = ("big5_as_gbk", "pinyin_mirror", "pinyin_mirror_lost_chars")
+TRADITIONAL_DAMAGES = ("big5_as_gbk", "big5_as_latin1_keeping_utf8", "pinyin_mirror", "pinyin_mirror_lost_chars")
+
+
+def _big5_bytes(text: str) -> bytes | None:
+    try:
+        return text.encode("cp950")
+    except UnicodeEncodeError:
+        return None
 
 
 def build_sets(n: int, seed: int) -> dict[str, list[Case]]:
@@ -290,6 +320,8 @@ def build_sets(n: int, seed: int) -> dict[str, list[Case]]:
                 break
         sets[name] = cases
     sets["big5_as_gbk"] = [Case(d, t) for t in trad_lines if (d := big5_as_gbk(t, rng)) and d != t][:n]
+    sets["big5_as_latin1_keeping_utf8"] = [Case(d, t) for t in trad_lines if _big5_bytes(t)
+                                           and (d := latin1_keeping_utf8(_big5_bytes(t)))][:n]
     sets["pinyin_mirror"] = [Case(m, t) for t in trad_lines if (m := _pinyin_mirror(t, rng, False))][:n]
     sets["pinyin_mirror_lost_chars"] = [Case(m, t) for t in trad_lines
                                         if (m := _pinyin_mirror(t, rng, True)) and "?" in m][:n]

@@ -113,6 +113,8 @@ def _guess_cost(ch: str) -> float:
 
 
 _CONT = range(0x80, 0xC0)
+#: The running-text cost of a character never seen there (Traditional forms among them).
+_UNSEEN_CHAR = 20.0
 
 
 def _is_cont(b: int | None) -> bool:
@@ -128,6 +130,7 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
     end) only x was dropped."""
     rejects = gbk_rejects("gbk")
     model = charlm.model()
+    common = model.char_costs
     firsts = range(0x81, 0xC0)  # 0x80 is a character of its own (€) to these decoders
     if before is not None:
         pairs = [(x,) for x in (firsts if before < 0 else rejected_before("gbk", before)) if x in firsts]
@@ -145,9 +148,10 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
         except UnicodeDecodeError:
             continue
         if len(text) == (2 if tail else 1) and not any(invisible(c) for c in text):
-            found.append((sum(model.prior(a, b) + _guess_cost(b) for a, b in zip("\n" + text, text)), text))
-    found.sort()
-    return tuple(t for _, t in found[:FILL_CHOICES])
+            found.append((sum(common.get(c, _UNSEEN_CHAR) for c in text), text))
+    found.sort()  # the commonest in running text first; the model ranks a shortlist of them
+    ranked = sorted((model.prior("\n", t) + sum(map(_guess_cost, t)), t) for _, t in found[:3 * FILL_CHOICES])
+    return tuple(t for _, t in ranked[:FILL_CHOICES])
 
 
 def _dropped_moves(tokens: Sequence[int | None], pos: int, size: int, boundaries: frozenset[int],

@@ -550,6 +550,26 @@ def _breaks(data: bytes) -> int:
     return data.decode("utf-8", errors="replace").count(LOST)
 
 
+#: A dropped pair shows where UTF-8 breaks: at most this many bytes from the break.
+_DROP_REACH = 4
+
+
+def _near_breaks(data: bytes) -> set[int]:
+    """Byte positions within :data:`_DROP_REACH` of a place where ``data`` is not UTF-8
+    (where a dropped pair can be: elsewhere the bytes read as they are)."""
+    near: set[int] = set()
+    pos = 0
+    while pos <= len(data):
+        try:
+            data[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as e:
+            at = pos + e.start
+            near.update(range(at - _DROP_REACH, at + _DROP_REACH + 1))
+            pos = at + 1
+    return near
+
+
 def _dropped_pairs(parts: list[bytes | None], right: str, left: str) -> tuple[str | None, int]:
     """The span's UTF-8 read again where its GBK decoder dropped the pairs it could not
     read without a mark (a real scrape's decoder: ``鎹簱`` is 据库 less the pair ``ae e5``):
@@ -565,8 +585,9 @@ def _dropped_pairs(parts: list[bytes | None], right: str, left: str) -> tuple[st
     if len(tokens) > _DROPS_MAX_BYTES or \
             _breaks(bytes(t for t in tokens if t is not None)) * _BYTES_PER_BREAK > len(tokens) - holes:
         return None, 0
+    near = _near_breaks(bytes(0x80 if t is None else t for t in tokens))
     reading = bytedp.decode(tokens, "utf-8", bytedp.Moves(dropped=DROPPED_PAIR_COST, unfilled=math.inf),
-                            prev=left.translate(_WIDE_PUNCT) or "\n", boundaries=frozenset(boundaries),
+                            prev=left.translate(_WIDE_PUNCT) or "\n", boundaries=frozenset(boundaries & near),
                             after=-1 if not right else ord(right[0]) if right[0].isascii() else None)
     if reading is None or LOST in reading.text:
         return None, 0
