@@ -35,10 +35,8 @@ from jingwen.release.card import CardInfo, check_card_info
 from jingwen.release.lock import output_lock
 from jingwen.release.versions import next_version, parse_version, releases
 from jingwen.release.writer import write_release
+from jingwen.shards import DEFAULT_SHARD_SIZE, shard_length
 from jingwen.validation import load_suites
-
-DEFAULT_SHARD_SIZE = 2000
-MIN_SHARD_SIZE = 200
 
 
 def _remove_stale_work(out_dir: pathlib.Path, log) -> None:
@@ -264,14 +262,6 @@ def publish_artifacts(summary: dict, work: dict, changes: dict, stages: dict) ->
         *[f"| {r['what']} | {r['name']} | {r['count']:,} |" for r in rows]])
     create_markdown_artifact(markdown, key="jingwen-release", description=f"release {summary['version']}")
     create_table_artifact(rows, key="jingwen-counts", description=f"counts of release {summary['version']}")
-
-
-def shard_length(files: int, most: int = DEFAULT_SHARD_SIZE) -> int:
-    """Documents per shard: at most ``most``, but small enough that every core gets two
-    shards or more (and no fewer than :data:`MIN_SHARD_SIZE`, where a task's overhead
-    would start to show)."""
-    cores = os.cpu_count() or 2
-    return max(1, min(most, max(MIN_SHARD_SIZE, -(-files // (2 * cores)))))
 
 
 class _Clock:

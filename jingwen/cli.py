@@ -13,6 +13,7 @@ from collections import Counter
 from jingwen import cliargs
 from jingwen.document import DEFAULT_LIMITS
 from jingwen.schema import PIPELINE_VERSION, SCHEMA_VERSION
+from jingwen.shards import DEFAULT_SHARD_SIZE, MIN_SHARD_SIZE
 
 EPILOG_RUN = """examples:
   jingwen run                         # raw/ -> output/<next patch version>/
@@ -62,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="output", help="folder of releases (default: output)")
     run.add_argument("--version", help="release version X.Y.Z (default: next patch after the newest in OUT)")
     run.add_argument("--shard-size", type=int, default=None,
-                     help="most documents per task (default: 2000; fewer, down to 200, so every core gets two)")
+                     help=f"most documents per task (default: {DEFAULT_SHARD_SIZE}; fewer, down to "
+                          f"{MIN_SHARD_SIZE}, so every core gets two)")
     run.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,
                      help="larger raw files are rejected as too_large (default: %(default)s)")
     run.add_argument("--max-line-chars", type=int, default=DEFAULT_LIMITS.max_line_chars,
@@ -287,7 +289,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"jingwen: releasing {args.raw}/ into {args.out}/ with Prefect "
           f"({'server ' + api if api else 'a server for this run'})", file=sys.stderr)
     try:
-        from jingwen.flows.release_flow import DEFAULT_SHARD_SIZE, on_runner, preload, runs_in_process
+        from jingwen.flows.release_flow import on_runner, preload, runs_in_process
         from jingwen.validation import TableExpectationFailed, load_gx
 
         flow = on_runner(args.runner, args.address, args.workers, documents)

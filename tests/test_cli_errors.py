@@ -46,7 +46,7 @@ def test_run_on_a_full_disk(tmp_path, capsys, monkeypatch):
     def full(**kw):
         raise OSError(errno.ENOSPC, "No space left on device", f"{kw['out']}/.tmp-0.1.0/data")
 
-    flow = types.SimpleNamespace(DEFAULT_SHARD_SIZE=2000, preload=lambda: None, runs_in_process=lambda *a: False,
+    flow = types.SimpleNamespace(preload=lambda: None, runs_in_process=lambda *a: False,
                                  on_runner=lambda *a: full)  # the flow fails as it would on a full disk
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # no server started for this run
     monkeypatch.setitem(sys.modules, "jingwen.flows.release_flow", flow)
