@@ -281,3 +281,11 @@ def test_big5_read_as_latin1_by_a_decoder_that_kept_valid_utf8():
     assert mojibake.single_byte_encode(damaged) == data
     assert mojibake.repair_line(damaged)[0] == text
     assert mojibake.repair_line("第七章 ¿Dªù«C¤Ö¦~ªA°Èµo®iÂŹÏ")[0] == "第七章 澳門青少年服務發展藍圖"
+
+
+def test_latin1_range_characters_of_a_decoder_that_kept_utf8_may_stand_for_two_bytes():
+    # GBK 么 is C3 B4, valid UTF-8 for ô: that decoder wrote ô, which Latin-1 reads as F4
+    text = "这次A股下挫和以前有什么不同,显示出什么问题"
+    damaged = "Õâ´ÎA¹ÉÏ´ìºÍÒÔǰÓÐʲô²»ͬ,ÏÔʾ³öʲôÎÊÌâ"
+    assert "ô" in damaged and "ǰ" in damaged  # ǰ (C7 B0) is the evidence of such a decoder
+    assert mojibake.repair_line(damaged)[0] == text

@@ -254,7 +254,7 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
                                                                                  holes or {}, boundaries, after):
             for r in beam:
                 last = r.text[-1:] or prev[-1:] or "\n"
-                c = _bigram_part(model, last, ch)
+                c = bigram_part(model, last, ch)
                 key = (r.text + ch)[-_MERGE:] or last
                 guesses = r.guesses + ((len(r.text), pattern, here),) if pattern else r.guesses
                 new = Reading(r.cost + c + extra, r.text + ch, r.filled + filled, r.lost + lost, r.skipped + skipped,
@@ -267,7 +267,7 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
     finalists = sorted(beams[n].values(), key=lambda r: r.cost)[:BEAM]
     head = prev[-_MERGE:]
     if len(finalists) > 1:  # the bigram ranks; words decide among the finalists (宝洁, not 宁洁)
-        finalists.sort(key=lambda r: sum(model.costs(head + r.text)) + r.cost - _bigram_part(model, head, r.text))
+        finalists.sort(key=lambda r: sum(model.costs(head + r.text)) + r.cost - bigram_part(model, head, r.text))
     return _rechoose(finalists[0], codec, head)
 
 
@@ -288,8 +288,9 @@ def _rechoose(reading: Reading, codec: str, head: str) -> Reading:
                                                        reading.skipped, reading.guesses)
 
 
-def _bigram_part(model: charlm.CharLM, head: str, text: str) -> float:
-    """What the beam's own scores put on the characters (replaced by the full model's)."""
+def bigram_part(model: charlm.CharLM, head: str, text: str) -> float:
+    """The beam's own score of ``text`` after ``head``: each character's prior (ASCII flat),
+    as every beam over bytes scores what it emits (replaced by the full model's at the end)."""
     total, last = 0.0, head[-1:] or "\n"
     for ch in text:
         total += (ASCII_AFTER_HAN_COST if last > "\x7f" and ch.isalnum() else ASCII_COST) if ch.isascii() \

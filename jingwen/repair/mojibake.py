@@ -278,6 +278,12 @@ def _best_single_byte(span: str, depth: int = 0, restore: bool = False) -> tuple
             mended = _decode_restoring_soft_hyphens(data, codec)
             if mended and (cand is None or charlm.cost(mended) + _RESTORED_MARGIN <= charlm.cost(cand)):
                 cand = mended
+        if codec != "utf-8" and not utf8 and (cand is not None or restore) and _UTF8_KEPT_RE.search(span):
+            # a decoder that kept valid UTF-8: its characters of U+0080-U+00FF may be two bytes
+            # (competing with the plain reading; alone only once every span failed as it is)
+            kept = _keeping_utf8(span, codec)
+            if kept is not None and (cand is None or charlm.cost(kept) < charlm.cost(cand)):
+                cand = kept
         if cand is None:
             continue
         if codec == "utf-8" and depth < 2 and _HIGH_LATIN1_RE.search(cand) and not _better(span, cand):
@@ -290,6 +296,58 @@ def _best_single_byte(span: str, depth: int = 0, restore: bool = False) -> tuple
         if best is None or c < best[0]:
             best = (c, kind, cand)
     return (best[1], best[2]) if best else None
+
+
+#: Characters a decoder that kept valid UTF-8 made from two bytes or more (``Ź``, ``餧``).
+_UTF8_KEPT_RE = re.compile("[\u0100-\uffff]")
+#: Readings kept per state by :func:`_keeping_utf8`.
+_KEPT_BEAM = 8
+
+
+def _keeping_utf8(span: str, codec: str) -> str | None:
+    """Double-byte text read by a decoder that kept valid UTF-8 as UTF-8, the other bytes as
+    Latin-1: a character of U+0080-U+00FF is then one byte (``ô`` F4) or two (C3 B4, 么 in
+    GBK). A beam over the span's characters, each read either way, the bytes paired as
+    ``codec`` and scored by the language model; None when no reading pairs up."""
+    table = _sloppy_1252()
+    model = charlm.model()
+    beams: dict[tuple[int | None, str], tuple[float, str]] = {(None, "\n"): (0.0, "")}
+    for c in span:
+        readings = []
+        if (b := table.get(ord(c))) is not None:
+            readings.append(bytes([b]))
+        if ord(c) >= 0x80:
+            readings.append(c.encode("utf-8"))
+        grown: dict[tuple[int | None, str], tuple[float, str]] = {}
+        for (pending, last), (cost, text) in beams.items():
+            for data in readings:
+                out, lead, ok = "", pending, True
+                for byte in data:
+                    if lead is None:
+                        if byte < 0x80:
+                            out += chr(byte)
+                        elif byte > 0x80:
+                            lead = byte
+                        else:
+                            ok = False
+                            break
+                    else:
+                        ch = _pair(lead, byte, codec)
+                        if ch is None:
+                            ok = False
+                            break
+                        out, lead = out + ch, None
+                if not ok:
+                    continue
+                key = (lead, (last + out)[-1])
+                new = (cost + bytedp.bigram_part(model, last, out), text + out)
+                if key not in grown or new[0] < grown[key][0]:
+                    grown[key] = new
+        beams = dict(sorted(grown.items(), key=lambda kv: kv[1][0])[:_KEPT_BEAM])
+        if not beams:
+            return None
+    done = [v for (pending, _), v in beams.items() if pending is None]
+    return min(done)[1] if done else None
 
 
 #: The byte a Latin-1 page loses without a trace: U+00AD, the soft hyphen, is invisible and often stripped.
