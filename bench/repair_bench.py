@@ -143,7 +143,7 @@ def utf8_as_gbk_dropped(line, rng):
     data, out, i = line.encode("utf-8"), [], 0
     while i < len(data):
         x = data[i]
-        if x < 0x80 or x == 0x80:
+        if x <= 0x80:
             out.append(chr(x) if x < 0x80 else "€")
             i += 1
             continue
@@ -156,7 +156,7 @@ def utf8_as_gbk_dropped(line, rng):
                 continue
         i += 2
     broken = "".join(out)
-    return broken if len(broken.encode("gb18030")) < len(data) - broken.count("€") else None
+    return broken if len(broken.encode("gb18030")) - broken.count("€") < len(data) else None  # € is one byte
 
 
 def gbk_as_latin1_twice(line, rng):

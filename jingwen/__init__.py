@@ -33,3 +33,7 @@ def __getattr__(name: str):
 
         return read_release
     raise AttributeError(f"module 'jingwen' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "read_release"})

@@ -35,6 +35,8 @@ from jingwen.text import script
 
 #: Readings kept per byte position.
 BEAM = 8
+#: The continuation bytes of UTF-8.
+CONTINUATION = range(0x80, 0xC0)
 #: Characters tried for a character with unknown bytes (commonest first).
 FILL_CHOICES = 24
 #: ASCII inside a double-byte span is scored flat, and higher right after an ideograph
@@ -66,7 +68,7 @@ class Reading:
     cost: float
     text: str
     filled: int   # unknown bytes filled
-    lost: int     # characters guessed from one byte
+    lost: int     # characters guessed from one byte, and bytes dropped without a mark
     skipped: int  # bytes skipped
     #: (index in text, byte pattern, the bytes an unknown one may be)
     guesses: tuple[tuple[int, tuple[int | None, ...], frozenset[int] | None], ...] = ()
@@ -82,7 +84,7 @@ def _fits(codec: str, pattern: tuple[int | None, ...], allowed: frozenset[int] |
     """The characters of ``codec`` whose bytes match ``pattern`` (None: any byte of
     ``allowed``, or of 0x40-0xFE / 0x80-0xBF), commonest first, at most :data:`FILL_CHOICES`."""
     if codec == "utf-8":
-        default = range(0x80, 0xC0)
+        default = CONTINUATION
     else:
         default = range(0x40, 0xFF)
     choices = [[b] if b is not None else (sorted(allowed) if allowed else list(default)) for b in pattern]
@@ -112,22 +114,22 @@ def _guess_cost(ch: str) -> float:
     return TRADITIONAL_GUESS if ch in script.tables().trad_only else 0.0
 
 
-_CONT = range(0x80, 0xC0)
 #: The running-text cost of a character never seen there (Traditional forms among them).
 _UNSEEN_CHAR = 20.0
 
 
 def _is_cont(b: int | None) -> bool:
-    return b is not None and 0x80 <= b < 0xC0
+    return b is not None and b in CONTINUATION
 
 
 @functools.lru_cache(maxsize=65536)
 def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | None) -> tuple[str, ...]:
     """The text of UTF-8 bytes ``head`` + a dropped pair (x, y) + ``tail``, where GBK cannot
-    read x y (so its decoder dropped both), commonest first: ``head`` a character short
+    read x y (so its decoder dropped both): ``head`` a character short
     of one byte and ``tail`` one short of its lead, or ``head`` a lead short of two bytes
     (``tail`` empty). With ``before`` (an ASCII byte after ``head``, or -1 for the line's
-    end) only x was dropped."""
+    end) only x was dropped. A shortlist of the commonest in running text, ranked by the
+    model's prior."""
     rejects = gbk_rejects("gbk")
     model = charlm.model()
     common = model.char_costs
@@ -139,7 +141,7 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
         leads = range(0xC2, 0xE0) if size == 2 else range(0xE0, 0xF0)
         pairs = [(x, y) for x in firsts for y in leads if (x, y) in rejects]
     else:
-        pairs = [(x, y) for x in firsts for y in _CONT if (x, y) in rejects]
+        pairs = [(x, y) for x in firsts for y in CONTINUATION if (x, y) in rejects]
     found = []
     for pair in pairs:
         data = bytes(head + pair[:1]) if tail else bytes(head + pair)
@@ -155,31 +157,31 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
 
 
 def _dropped_moves(tokens: Sequence[int | None], pos: int, size: int, boundaries: frozenset[int],
-                   after: int | None) -> Iterable[tuple[int, str]]:
-    """(bytes consumed, text) for a UTF-8 character starting at ``pos`` whose last byte or
+                   after: int | None) -> Iterable[tuple[int, str, int]]:
+    """(bytes consumed, text, bytes dropped) for a UTF-8 character starting at ``pos`` whose last byte or
     two a GBK decoder dropped at a boundary of its characters (with the next character's
     lead byte: then both characters). ``after``: the byte after the tokens (-1: the line
     ends there)."""
     n = len(tokens)
     for short in (1, 2) if size == 3 else (1,):
         q = pos + size - short
-        if q not in boundaries or q > n or not all(_is_cont(b) for b in tokens[pos + 1:q]):
+        if q not in boundaries or not all(_is_cont(b) for b in tokens[pos + 1:q]):
             continue
         head = tuple(tokens[pos:q])  # type: ignore[arg-type]
         nxt = tokens[q] if q < n else after
         if short == 2:
             if nxt is None or not _is_cont(nxt):
                 for text in _dropped_fits(head, (), None):
-                    yield q - pos, text
+                    yield q - pos, text, 2
         elif nxt is not None and nxt < 0x80:  # before ASCII or at the line's end
             for text in _dropped_fits(head, (), nxt):
-                yield q - pos, text
+                yield q - pos, text, 1
         elif _is_cont(nxt):
             for size2 in (2, 3):
                 r = q + size2 - 1
                 if r <= n and all(_is_cont(b) for b in tokens[q:r]):
                     for text in _dropped_fits(head, tuple(tokens[q:r]), None):  # type: ignore[arg-type]
-                        yield r - pos, text
+                        yield r - pos, text, 2
 
 
 def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves,
@@ -205,8 +207,8 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
                 for ch in _fits(codec, body, allowed):
                     yield size, ch, unknown * moves.fill + _guess_cost(ch), unknown, 0, 0, body, allowed
         if moves.dropped is not None and size > 1 and boundaries:
-            for step, text in _dropped_moves(tokens, pos, size, boundaries, after):
-                yield step, text, moves.dropped + sum(map(_guess_cost, text)), 0, 1, 0, None, None
+            for step, text, dropped in _dropped_moves(tokens, pos, size, boundaries, after):
+                yield step, text, moves.dropped + sum(map(_guess_cost, text)), 0, dropped, 0, None, None
     else:
         if pos + 1 < n:
             lead, trail = t, tokens[pos + 1]

@@ -9,9 +9,10 @@ regex pre-filters send it through untouched.
 
 Damage handled (all seen in real scrapes):
 
-* UTF-8 read as GBK (``浣犲ソ`` for 你好), including bytes lost as ``?`` or U+FFFD;
+* UTF-8 read as GBK (``浣犲ソ`` for 你好), including bytes lost as ``?`` or U+FFFD
+  and pairs a decoder dropped without a mark (``鎹簱`` for 据库), ``€`` for byte 0x80;
 * GBK, Big5 or UTF-8 read as Latin-1 / Windows-1252 (``ÄãºÃ``, ``ä½ å¥½``), in
-  one or two layers;
+  one or two layers, also by a decoder that kept valid UTF-8 (``Å餧¯`` for 體之);
 * Big5 read as GBK and GBK read as Big5;
 * misaligned GBK: one byte lost, added, replaced by ``?`` or stripped of its
   high bit, after which every pair decodes wrong until the next ASCII byte;
@@ -169,10 +170,13 @@ def _decode(data: bytes, codec: str) -> str | None:
 
 # -- fixes -------------------------------------------------------------------
 
-_SINGLE_BYTE = "[\u0000-\u07ff\ufffd\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+_HIGH_SINGLE_BYTE = "\u0080-\u07ff\ufffd\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_SINGLE_BYTE = f"[\u0000-\u007f{_HIGH_SINGLE_BYTE}]"
 #: A run of characters Windows-1252 (or a decoder that read valid UTF-8 as UTF-8) can have
-#: made; a character of three UTF-8 bytes only between two of them (``Å餧¯`` is C5 E9 A4 A7 AF).
-_SINGLE_BYTE_RUN_RE = re.compile(f"{_SINGLE_BYTE}+(?:[\u0800-\uffff]{_SINGLE_BYTE}+)*")
+#: made; a character of three UTF-8 bytes only between two non-ASCII ones (``Å餧¯`` is
+#: C5 E9 A4 A7 AF; ``A股Äã`` is not one run).
+_SINGLE_BYTE_RUN_RE = re.compile(
+    f"{_SINGLE_BYTE}+(?:(?<=[{_HIGH_SINGLE_BYTE}])[\u0800-\uffff](?=[{_HIGH_SINGLE_BYTE}]){_SINGLE_BYTE}+)*")
 
 
 def fix_single_byte_mojibake(line: str) -> tuple[str, Counter]:
@@ -278,7 +282,7 @@ def _best_single_byte(span: str, depth: int = 0, restore: bool = False) -> tuple
             mended = _decode_restoring_soft_hyphens(data, codec)
             if mended and (cand is None or charlm.cost(mended) + _RESTORED_MARGIN <= charlm.cost(cand)):
                 cand = mended
-        if codec != "utf-8" and not utf8 and (cand is not None or restore) and _UTF8_KEPT_RE.search(span):
+        if codec != "utf-8" and not utf8 and (cand is not None or restore) and _kept_utf8(span):
             # a decoder that kept valid UTF-8: its characters of U+0080-U+00FF may be two bytes
             # (competing with the plain reading; alone only once every span failed as it is)
             kept = _keeping_utf8(span, codec)
@@ -298,8 +302,11 @@ def _best_single_byte(span: str, depth: int = 0, restore: bool = False) -> tuple
     return (best[1], best[2]) if best else None
 
 
-#: Characters a decoder that kept valid UTF-8 made from two bytes or more (``Ź``, ``餧``).
-_UTF8_KEPT_RE = re.compile("[\u0100-\uffff]")
+def _kept_utf8(span: str) -> bool:
+    """The span holds a character that only a decoder keeping valid UTF-8 makes: above
+    U+00FF and not one of Windows-1252's (``Ź``, ``ǰ``, ``餧``, not ``‚`` or ``€``)."""
+    table = _sloppy_1252()
+    return any(ord(c) > 0xFF and ord(c) not in table for c in span)
 #: Readings kept per state by :func:`_keeping_utf8`.
 _KEPT_BEAM = 8
 
@@ -456,7 +463,10 @@ def _lone_utf8_chars(line: str, fixes: Counter) -> str:
     repaired (and the repair must read better, as any)."""
     out, pos = [], 0
     for m in _LONE_RE.finditer(line):
-        data = _gbk_bytes(m.group()) if m.group() != LOST else b""
+        try:
+            data = _gbk_bytes(m.group()) if m.group() != LOST else b""
+        except UnicodeEncodeError:  # a lone surrogate
+            continue
         if len(data) != 2 or not (0xE0 <= data[0] < 0xF0 and 0x80 <= data[1] < 0xC0):
             continue
         best = _best_utf8_span(line, [(m.start(), m.end())], line[:m.start()], m.start())
@@ -500,13 +510,16 @@ _HOLE = rb"(?:\x84\x31\xa4\x37|\?|[\x80-\xbf])"
 _UTF8_RUN_RE = re.compile(rb"[\xe0-\xef]%s{2}(?:[\xe0-\xef]%s{2}|[\xc2-\xdf]%s)*" % (_HOLE, _HOLE, _HOLE))
 
 
-def _gbk_bytes(text: str) -> bytes:
+def _gbk_bytes(text: str, euro: bytes = b"\x80") -> bytes:
     """The bytes a GBK decoder read to write ``text``: its GB18030 bytes, with ``€`` the
     byte 0x80 (Windows cp936 and the browsers' gbk decoder read 0x80 as €; UTF-8's
-    punctuation “”、。… all hold that byte)."""
+    punctuation “”、。… all hold that byte), or ``euro`` (GB18030's own A2 E3)."""
     if "€" not in text:
         return text.encode(_GB18030)
-    return b"\x80".join(part.encode(_GB18030) for part in text.split("€"))
+    return euro.join(part.encode(_GB18030) for part in text.split("€"))
+
+
+_EURO_GB18030 = "€".encode(_GB18030)
 
 
 def _utf8_spans(line: str, a: int, b: int) -> list[list[tuple[int, int]]]:
@@ -549,10 +562,18 @@ def _utf8_from_gbk(span: str, right: str = "", left: str = "", drops: bool = Fal
     """Re-encode ``span`` as GBK and decode as UTF-8, restoring a few lost bytes
     (``right`` and ``left``: the text after and before the span, which judge a guessed
     byte: ``6鏈?23`` is 6月23; empty at the ends of a line), and with ``drops`` the
-    pairs its decoder may have dropped without a mark (:func:`_dropped_pairs`)."""
+    pairs its decoder may have dropped without a mark (:func:`_dropped_pairs`). A ``€``
+    is byte 0x80, else (a GB18030 decoder's) A2 E3."""
+    text, n = _utf8_from_gbk_bytes(span, right, left, drops, b"\x80")
+    if text is None and "€" in span:
+        return _utf8_from_gbk_bytes(span, right, left, drops, _EURO_GB18030)
+    return text, n
+
+
+def _utf8_from_gbk_bytes(span: str, right: str, left: str, drops: bool, euro: bytes) -> tuple[str | None, int]:
     if "?" not in span and LOST not in span:  # the common case, at C speed
         try:
-            data = _gbk_bytes(span)
+            data = _gbk_bytes(span, euro)
         except UnicodeEncodeError:
             return None, 0
         text = _decode(data, "utf-8")
@@ -566,7 +587,7 @@ def _utf8_from_gbk(span: str, right: str = "", left: str = "", drops: bool = Fal
             parts.append(None)
             continue
         try:
-            parts.append(_gbk_bytes(ch))
+            parts.append(_gbk_bytes(ch, euro))
         except UnicodeEncodeError:
             return None, 0
     holes = [i for i, p in enumerate(parts) if p is None]
@@ -586,8 +607,9 @@ def _utf8_from_gbk(span: str, right: str = "", left: str = "", drops: bool = Fal
     text = _fill_holes(parts, holes, right, span, left)
     if text is None and span.endswith("?") and holes[-1] == len(parts) - 1:
         # a trailing "?" that no byte explains is an ordinary question mark
-        text, n = _utf8_from_gbk(span[:-1], "?" + right, left)
-        return (text + "?" if text is not None else None), n
+        text, n = _utf8_from_gbk_bytes(span[:-1], "?" + right, left, drops, euro)
+        if text is not None:
+            return text + "?", n
     if text is None and drops:
         return _dropped_pairs(marked, right, left)
     return text, len(holes)
@@ -649,13 +671,12 @@ def _dropped_pairs(parts: list[bytes | None], right: str, left: str) -> tuple[st
                             after=-1 if not right else ord(right[0]) if right[0].isascii() else None)
     if reading is None or LOST in reading.text:
         return None, 0
-    guessed = holes + 2 * reading.lost
+    guessed = holes + reading.lost
     if guessed > max(1, int((len(tokens) - holes) * MAX_GUESSED_BYTES)):
         return None, 0
     return reading.text, guessed
 
 
-_CONTINUATION = range(0x80, 0xC0)
 #: Characters before a span that judge its guessed bytes with the ones after it.
 _LEFT = 4
 #: ASCII punctuation beside a span is scored as its Chinese form (the model counted
@@ -676,9 +697,9 @@ def _hole_bytes(next_byte: int | None, codec: str) -> list[int]:
     """The bytes a U+FFFD can stand for: a GBK decoder only gives up on a byte that makes
     an invalid pair with the byte after it (any byte at the end of a run)."""
     if next_byte is None:
-        return list(_CONTINUATION)
+        return list(bytedp.CONTINUATION)
     rejected = rejected_before(codec, next_byte)
-    return [b for b in _CONTINUATION if b in rejected]
+    return [b for b in bytedp.CONTINUATION if b in rejected]
 
 
 def _fill_holes(parts: list[bytes | None], holes: list[int], right: str, mojibake_text: str,

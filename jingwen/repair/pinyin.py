@@ -72,7 +72,7 @@ def _readings() -> dict[int, str]:
     return lexicon.cached("pinyin-v1", [_pinyin_dict_path()], _build_readings)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)  # pypinyin has 8,598 distinct reading strings
 def _syllables(readings: str) -> frozenset[str]:
     """``"lǜ,lù"`` → those readings with tones and without."""
     toned = readings.split(",")

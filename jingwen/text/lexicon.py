@@ -98,8 +98,9 @@ def _parse(path: pathlib.Path) -> tuple[dict, dict, list]:
 
 
 def cached(name: str, sources: list[pathlib.Path], build: Callable[[], object]) -> object:
-    """``build()``'s plain-data result, from the marshal cache ``name`` when it is as fresh as
-    ``sources``, else built and cached (a read-only home only costs the build next time)."""
+    """``build()``'s plain-data result, from the marshal cache ``name`` (``table-vN``) when it
+    is as fresh as ``sources``, else built and cached, replacing the table's older files (a
+    read-only home only costs the build next time)."""
     stamp = "-".join(f"{p.stat().st_size}-{int(p.stat().st_mtime)}" for p in sources)
     cache = cache_dir() / f"{name}-{stamp}.marshal"
     try:
@@ -112,6 +113,9 @@ def cached(name: str, sources: list[pathlib.Path], build: Callable[[], object]) 
         with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False) as tmp:
             tmp.write(marshal.dumps(value))
         os.replace(tmp.name, cache)
+        for stale in cache.parent.glob(f"{name.rsplit('-v', 1)[0]}-v*.marshal"):
+            if stale != cache:  # other versions and stamps of the same table
+                stale.unlink(missing_ok=True)
     except OSError:
         pass
     return value
