@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from jingwen.repair import bytedp, charlm
 from jingwen.repair.bytedp import TRADITIONAL_GUESS as TRADITIONAL_GUESS_PENALTY
-from jingwen.repair.charlm import MARGIN, READS_LIKE_TEXT
+from jingwen.repair.charlm import MARGIN, QUICK_READS_LIKE_TEXT, READS_LIKE_TEXT
 from jingwen.repair.clues import (  # callers read mojibake.LOST
     LOST,
     common_han_class,
@@ -1011,6 +1011,8 @@ def still_garbled(text: str) -> bool:
     han = len(_HAN_RE.findall(text))
     if han < 4 or is_japanese(text) or len(_HANGUL_RE.findall(text)) * 4 >= han:
         return False
+    if charlm.model().quick_cost(text) < QUICK_READS_LIKE_TEXT:
+        return False  # common characters: no garbled line of the repair benchmark is below 12.9
     return charlm.cost(text) >= GARBLED
 
 
