@@ -70,8 +70,8 @@ class Reading:
     filled: int   # unknown bytes filled
     lost: int     # characters guessed from one byte, and bytes dropped without a mark
     skipped: int  # bytes skipped
-    #: (index in text, byte pattern, the bytes an unknown one may be)
-    guesses: tuple[tuple[int, tuple[int | None, ...], frozenset[int] | None], ...] = ()
+    #: (index in text, the candidates the guess was chosen from: strings of one length)
+    guesses: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 def _utf8_size(lead: int) -> int:
@@ -157,8 +157,8 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
 
 
 def _dropped_moves(tokens: Sequence[int | None], pos: int, size: int, boundaries: frozenset[int],
-                   after: int | None) -> Iterable[tuple[int, str, int]]:
-    """(bytes consumed, text, bytes dropped) for a UTF-8 character starting at ``pos`` whose last byte or
+                   after: int | None) -> Iterable[tuple[int, tuple[str, ...], int]]:
+    """(bytes consumed, candidate texts, bytes dropped) for a UTF-8 character starting at ``pos`` whose last byte or
     two a GBK decoder dropped at a boundary of its characters (with the next character's
     lead byte: then both characters). ``after``: the byte after the tokens (-1: the line
     ends there)."""
@@ -171,28 +171,25 @@ def _dropped_moves(tokens: Sequence[int | None], pos: int, size: int, boundaries
         nxt = tokens[q] if q < n else after
         if short == 2:
             if nxt is None or not _is_cont(nxt):
-                for text in _dropped_fits(head, (), None):
-                    yield q - pos, text, 2
+                yield q - pos, _dropped_fits(head, (), None), 2
         elif nxt is not None and nxt < 0x80:  # before ASCII or at the line's end
-            for text in _dropped_fits(head, (), nxt):
-                yield q - pos, text, 1
+            yield q - pos, _dropped_fits(head, (), nxt), 1
         elif _is_cont(nxt):
             for size2 in (2, 3):
                 r = q + size2 - 1
                 if r <= n and all(_is_cont(b) for b in tokens[q:r]):
-                    for text in _dropped_fits(head, tuple(tokens[q:r]), None):  # type: ignore[arg-type]
-                        yield r - pos, text, 2
+                    yield r - pos, _dropped_fits(head, tuple(tokens[q:r]), None), 2  # type: ignore[arg-type]
 
 
 def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves,
                 allowed: frozenset[int] | None, holes: Mapping[int, frozenset[int]],
                 boundaries: frozenset[int], after: int | None) -> Iterable[tuple]:
-    """(bytes consumed, character, move cost, filled, lost, skipped, byte pattern of a
-    guessed character or None, the bytes its unknown one may be) from ``pos``."""
+    """(bytes consumed, character, move cost, filled, lost, skipped, the candidates of a
+    guessed character or None) from ``pos``."""
     n = len(tokens)
     t = tokens[pos]
     if t is not None and t < 0x80:
-        yield 1, chr(t), 0.0, 0, 0, 0, None, None
+        yield 1, chr(t), 0.0, 0, 0, 0, None
     elif codec == "utf-8":
         size = _utf8_size(t) if t is not None else 0
         if size > 1 and pos + size <= n:
@@ -200,15 +197,17 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
             unknown = body.count(None)
             if not unknown:
                 try:
-                    yield size, bytes(body).decode("utf-8"), 0.0, 0, 0, 0, None, None  # type: ignore[arg-type]
+                    yield size, bytes(body).decode("utf-8"), 0.0, 0, 0, 0, None  # type: ignore[arg-type]
                 except UnicodeDecodeError:
                     pass
             elif unknown < size - 1 or size == 2 or (allowed is not None and len(allowed) ** unknown <= 64):
-                for ch in _fits(codec, body, allowed):
-                    yield size, ch, unknown * moves.fill + _guess_cost(ch), unknown, 0, 0, body, allowed
+                options = _fits(codec, body, allowed)
+                for ch in options:
+                    yield size, ch, unknown * moves.fill + _guess_cost(ch), unknown, 0, 0, options
         if moves.dropped is not None and size > 1 and boundaries:
-            for step, text, dropped in _dropped_moves(tokens, pos, size, boundaries, after):
-                yield step, text, moves.dropped + sum(map(_guess_cost, text)), 0, dropped, 0, None, None
+            for step, options, dropped in _dropped_moves(tokens, pos, size, boundaries, after):
+                for text in options:
+                    yield step, text, moves.dropped + sum(map(_guess_cost, text)), 0, dropped, 0, options
     else:
         if pos + 1 < n:
             lead, trail = t, tokens[pos + 1]
@@ -216,21 +215,22 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
                 try:
                     ch = bytes((lead, trail)).decode(codec)
                     if len(ch) == 1:
-                        yield 2, ch, 0.0, 0, 0, 0, None, None
+                        yield 2, ch, 0.0, 0, 0, 0, None
                 except UnicodeDecodeError:
                     pass
             elif (lead is None) != (trail is None) and (lead is None or lead >= 0x81):
-                here = holes.get(pos if lead is None else pos + 1, allowed)
-                for ch in _fits(codec, (lead, trail), here):
-                    yield 2, ch, moves.fill + _guess_cost(ch), 1, 0, 0, (lead, trail), here
+                options = _fits(codec, (lead, trail), holes.get(pos if lead is None else pos + 1, allowed))
+                for ch in options:
+                    yield 2, ch, moves.fill + _guess_cost(ch), 1, 0, 0, options
             elif lead is None and trail is None:
-                yield 2, "\ufffd", moves.unfilled, 0, 0, 0, None, None  # a character whose two bytes are lost
+                yield 2, "\ufffd", moves.unfilled, 0, 0, 0, None  # a character whose two bytes are lost
         if moves.lost is not None and t is not None and t >= 0x40:
             for pattern in ((t, None), (None, t)) if t >= 0x81 else ((None, t),):
-                for ch in _fits(codec, pattern, None)[:FILL_CHOICES // 2]:
-                    yield 1, ch, moves.lost, 0, 1, 0, pattern, None
+                options = _fits(codec, pattern, None)[:FILL_CHOICES // 2]
+                for ch in options:
+                    yield 1, ch, moves.lost, 0, 1, 0, options
     if t is None:
-        yield 1, "\ufffd", moves.unfilled, 0, 0, 0, None, None
+        yield 1, "\ufffd", moves.unfilled, 0, 0, 0, None
     if moves.inserted is not None:
         yield 1, "", moves.inserted, 0, 0, 1, None, None
 
@@ -252,13 +252,13 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
         if not beams[pos]:
             continue
         beam = sorted(beams[pos].values(), key=lambda r: r.cost)[:BEAM]
-        for step, ch, extra, filled, lost, skipped, pattern, here in _char_moves(tokens, pos, codec, moves, allowed,
-                                                                                 holes or {}, boundaries, after):
+        for step, ch, extra, filled, lost, skipped, options in _char_moves(tokens, pos, codec, moves, allowed,
+                                                                           holes or {}, boundaries, after):
             for r in beam:
                 last = r.text[-1:] or prev[-1:] or "\n"
                 c = bigram_part(model, last, ch)
                 key = (r.text + ch)[-_MERGE:] or last
-                guesses = r.guesses + ((len(r.text), pattern, here),) if pattern else r.guesses
+                guesses = r.guesses + ((len(r.text), options),) if options else r.guesses
                 new = Reading(r.cost + c + extra, r.text + ch, r.filled + filled, r.lost + lost, r.skipped + skipped,
                               guesses)
                 slot = beams[pos + step]
@@ -270,22 +270,22 @@ def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), pre
     head = prev[-_MERGE:]
     if len(finalists) > 1:  # the bigram ranks; words decide among the finalists (宝洁, not 宁洁)
         finalists.sort(key=lambda r: sum(model.costs(head + r.text)) + r.cost - bigram_part(model, head, r.text))
-    return _rechoose(finalists[0], codec, head)
+    return _rechoose(finalists[0], head)
 
 
-def _rechoose(reading: Reading, codec: str, head: str) -> Reading:
-    """Each guessed character chosen again with the words on both sides of it (喝了酒, not
-    好了酒): the beam saw only the character before."""
+def _rechoose(reading: Reading, head: str) -> Reading:
+    """Each guess chosen again among its candidates with the words on both sides of it
+    (喝了酒, not 好了酒; 记者, not 老者): the beam saw only the character before."""
     model = charlm.model()
-    text = list(reading.text)
-    for i, pattern, allowed in reading.guesses:
-        options = _fits(codec, pattern, allowed)
+    out = reading.text
+    for i, options in reading.guesses:
         if len(options) < 2:
             continue
-        left = (head + "".join(text[:i]))[-_CONTEXT:]
-        right = "".join(text[i + 1:i + 1 + _CONTEXT])
-        text[i] = min(options, key=lambda c: sum(model.costs(left + c + right)) + _guess_cost(c))
-    out = "".join(text)
+        width = len(options[0])
+        left = (head + out[:i])[-_CONTEXT:]
+        right = out[i + width:i + width + _CONTEXT]
+        best = min(options, key=lambda c: sum(model.costs(left + c + right)) + sum(map(_guess_cost, c)))
+        out = out[:i] + best + out[i + width:]
     return reading if out == reading.text else Reading(reading.cost, out, reading.filled, reading.lost,
                                                        reading.skipped, reading.guesses)
 
