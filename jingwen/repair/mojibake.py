@@ -579,7 +579,7 @@ def _utf8_from_gbk_bytes(span: str, right: str, left: str, drops: bool, euro: by
         text = _decode(data, "utf-8")
         if text is not None:
             return text, 0
-        if _decode_partial(data) is None and (not drops or _breaks(data) * _BYTES_PER_BREAK > len(data)):
+        if _decode_partial(data) is None and (not drops or not _mostly_utf8(data)):
             return None, 0  # broken inside, not UTF-8 with pairs dropped
     parts: list[bytes | None] = []
     for ch in span:
@@ -625,9 +625,10 @@ _BYTES_PER_BREAK = 6
 _DROPS_MAX_BYTES = 2048
 
 
-def _breaks(data: bytes) -> int:
-    """Places where ``data`` is not UTF-8."""
-    return data.decode("utf-8", errors="replace").count(LOST)
+def _mostly_utf8(data: bytes) -> bool:
+    """At most one place in :data:`_BYTES_PER_BREAK` bytes where ``data`` is not UTF-8 (one
+    in any span)."""
+    return data.decode("utf-8", errors="replace").count(LOST) <= max(1, len(data) // _BYTES_PER_BREAK)
 
 
 #: A dropped pair shows where UTF-8 breaks: at most this many bytes from the break.
@@ -662,8 +663,7 @@ def _dropped_pairs(parts: list[bytes | None], right: str, left: str) -> tuple[st
         tokens.extend(p if p is not None else (None,))
     boundaries.add(len(tokens))
     holes = tokens.count(None)
-    if len(tokens) > _DROPS_MAX_BYTES or \
-            _breaks(bytes(t for t in tokens if t is not None)) * _BYTES_PER_BREAK > len(tokens) - holes:
+    if len(tokens) > _DROPS_MAX_BYTES or not _mostly_utf8(bytes(t for t in tokens if t is not None)):
         return None, 0
     near = _near_breaks(bytes(0x80 if t is None else t for t in tokens))
     reading = bytedp.decode(tokens, "utf-8", bytedp.Moves(dropped=DROPPED_PAIR_COST, unfilled=math.inf),
@@ -672,7 +672,7 @@ def _dropped_pairs(parts: list[bytes | None], right: str, left: str) -> tuple[st
     if reading is None or LOST in reading.text:
         return None, 0
     guessed = holes + reading.lost
-    if guessed > max(1, int((len(tokens) - holes) * MAX_GUESSED_BYTES)):
+    if guessed > max(2, int((len(tokens) - holes) * MAX_GUESSED_BYTES)):  # one pair at least
         return None, 0
     return reading.text, guessed
 
