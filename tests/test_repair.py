@@ -272,3 +272,11 @@ def test_latin1_range_characters_of_a_decoder_that_kept_utf8_may_stand_for_two_b
     damaged = "Õâ´ÎA¹ÉÏ´ìºÍÒÔǰÓÐʲô²»ͬ,ÏÔʾ³öʲôÎÊÌâ"
     assert "ô" in damaged and "ǰ" in damaged  # ǰ (C7 B0) is the evidence of such a decoder
     assert mojibake.repair_line(damaged)[0] == text
+
+
+def test_byte_decoder_realigns_after_a_lost_or_an_added_byte():
+    data = list("中华全国总工会党组书记".encode("gbk"))
+    lost = bytedp.decode(data[:4] + data[5:], "gbk", bytedp.Moves(lost=5.0, inserted=14.0))
+    assert lost.text == "中华全国总工会党组书记" and lost.lost == 1  # 全 from its trail byte
+    added = bytedp.decode(data[:4] + [0xB0] + data[4:], "gbk", bytedp.Moves(lost=5.0, inserted=14.0))
+    assert added.text.endswith("全国总工会党组书记")  # back in step after the extra byte

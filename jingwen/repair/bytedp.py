@@ -232,7 +232,7 @@ def _char_moves(tokens: Sequence[int | None], pos: int, codec: str, moves: Moves
     if t is None:
         yield 1, "\ufffd", moves.unfilled, 0, 0, 0, None
     if moves.inserted is not None:
-        yield 1, "", moves.inserted, 0, 0, 1, None, None
+        yield 1, "", moves.inserted, 0, 0, 1, None
 
 
 def decode(tokens: Sequence[int | None], codec: str, moves: Moves = Moves(), prev: str = "\n",
