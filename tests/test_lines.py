@@ -306,3 +306,11 @@ def test_a_document_signed_below_its_last_paragraph():
     assert lines.classify(page, model=None)[3:] == [CONTENT_LABEL] * 3
     page = ["城市公园迎来赏花季", ARTICLE, ARTICLE + "又及。", "返回顶部", "2024年1月1日"]  # a button is no issuer
     assert CONTENT_LABEL not in lines.classify(page, model=None)[3:]
+
+
+def test_numbered_section_headings_at_the_top_are_the_articles_not_its_title():
+    # devset 036: a report chapter that opens with its chapter and section headings
+    prose = ("众所周知，青少年是社会系统的一部份，也是社会文化及历史文明演变的其中一个个体。自从人类抉择了群居生活"
+             "及走进文明后，人再不是一个单纯的个体，而是一个纵横复杂的社会系统人。")
+    labels = lines.classify(["第七章 澳门青少年服务发展蓝图", "7.1 理论架构", prose, prose[::-1]])
+    assert labels[:3] == [lines.CONTENT] * 3

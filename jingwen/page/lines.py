@@ -65,6 +65,7 @@ from jingwen.page.shapes import (
     MARKUP,
     PROMO_RE,
     REPEATED_RE,
+    SECTION_HEADING_RE,
     SENTENCE_END_RE,
     SHORT,
     TAG_LIST_RE,
@@ -121,8 +122,15 @@ def classify(texts: list[str], frequent: frozenset[str] = frozenset(),
         model = linemodel.default()
     if model:
         _label_by_model(model, lines, labels)
+    for i, ln in enumerate(lines):  # a numbered section heading is the article's, however short
+        if labels[i] in _NOT_A_SECTION_HEADING and SECTION_HEADING_RE.match(ln.text):
+            labels[i] = None
     blocks.label_duplicates(lines, labels)
     return [lab or CONTENT for lab in labels]
+
+
+#: What a short line at a page's top is taken for, which a numbered section heading is not.
+_NOT_A_SECTION_HEADING = frozenset({"navigation", "ui", TITLE})
 
 
 #: Labels the model may give; title, byline and dateline are the rules' alone (they feed fields).

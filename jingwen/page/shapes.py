@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from jingwen.page import chrome, glued, metadata
 from jingwen.page.article import PARAGRAPH_HAN
-from jingwen.text.chars import han_count
+from jingwen.text.chars import HAN, han_count
 
 CONTENT = "content"
 TITLE = "title"
@@ -244,11 +244,19 @@ def is_dateline(line: Line) -> bool:
 _LETTER_SPACED_RE = re.compile(r"^(?:\S\s+){7,}\S$")
 
 
+#: A numbered section heading (``第七章 …``, ``7.1 理论架构``): part of the text (the shared
+#: conventions), never the headline or a menu. On the labelled pages all such lines are content.
+SECTION_HEADING_RE = re.compile(
+    f"^(?:第[〇零一二三四五六七八九十百千\\d]+[章节篇部卷]\\s*\\S|\\d+(?:\\.\\d+)+\\s+[{HAN}])")
+
+
 def is_title_shaped(line: Line) -> bool:
-    """Headline shape: one phrase, mostly Chinese, no sentence ending, not a note marker."""
+    """Headline shape: one phrase, mostly Chinese, no sentence ending, not a note marker or
+    a numbered section heading."""
     t = line.text
     return (5 <= line.length <= 64 and line.han_share >= 0.5 and line.sentence_punct == 0
             and not t.endswith(("：", ":", "，", "、")) and not NOTE_MARKER_RE.match(t)
+            and not SECTION_HEADING_RE.match(t)
             and line.separators <= 1 and not SITE_NAME_RE.match(t) and not _LETTER_SPACED_RE.match(t))
 
 

@@ -626,8 +626,8 @@ _DROPS_MAX_BYTES = 2048
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """At most one place in :data:`_BYTES_PER_BREAK` bytes where ``data`` is not UTF-8 (one
-    in any span)."""
+    """At most one place in :data:`_BYTES_PER_BREAK` bytes where ``data`` is not UTF-8 (and
+    one break is allowed in a span of any length)."""
     return data.decode("utf-8", errors="replace").count(LOST) <= max(1, len(data) // _BYTES_PER_BREAK)
 
 
