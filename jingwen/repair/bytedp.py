@@ -158,10 +158,10 @@ def _dropped_fits(head: tuple[int, ...], tail: tuple[int, ...], before: int | No
 
 def _dropped_moves(tokens: Sequence[int | None], pos: int, size: int, boundaries: frozenset[int],
                    after: int | None) -> Iterable[tuple[int, tuple[str, ...], int]]:
-    """(bytes consumed, candidate texts, bytes dropped) for a UTF-8 character starting at ``pos`` whose last byte or
-    two a GBK decoder dropped at a boundary of its characters (with the next character's
-    lead byte: then both characters). ``after``: the byte after the tokens (-1: the line
-    ends there)."""
+    """(bytes consumed, candidate texts, bytes dropped) for a UTF-8 character starting at
+    ``pos`` whose last byte or two a GBK decoder dropped at a boundary of its characters
+    (with the next character's lead byte: then both characters). ``after``: the byte after
+    the tokens (-1: the line ends there)."""
     n = len(tokens)
     for short in (1, 2) if size == 3 else (1,):
         q = pos + size - short

@@ -307,6 +307,8 @@ def _kept_utf8(span: str) -> bool:
     U+00FF and not one of Windows-1252's (``Ź``, ``ǰ``, ``餧``, not ``‚`` or ``€``)."""
     table = _sloppy_1252()
     return any(ord(c) > 0xFF and ord(c) not in table for c in span)
+
+
 #: Readings kept per state by :func:`_keeping_utf8`.
 _KEPT_BEAM = 8
 
@@ -464,7 +466,7 @@ def _lone_utf8_chars(line: str, fixes: Counter) -> str:
     out, pos = [], 0
     for m in _LONE_RE.finditer(line):
         try:
-            data = _gbk_bytes(m.group()) if m.group() != LOST else b""
+            data = _gbk_bytes(m.group())  # U+FFFD is four bytes: never a UTF-8 prefix here
         except UnicodeEncodeError:  # a lone surrogate
             continue
         if len(data) != 2 or not (0xE0 <= data[0] < 0xF0 and 0x80 <= data[1] < 0xC0):
